@@ -1,0 +1,39 @@
+# Every command sets up what it needs: .venv (Python) and node_modules (Node 22 + CDK CLI).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+STAGE ?= sandbox
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+
+# Node 22 and the pinned CDK CLI from node_modules come first, for the CLI and for jsii.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# The CLI would otherwise try to reach the internet for notices and version checks.
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+.PHONY: help setup synth test clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMPS)/venv: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+setup: $(STAMPS)/venv $(STAMPS)/node ## Create .venv and node_modules (the other commands do this too)
+
+synth: setup ## Synthesize every stack of STAGE (sandbox|production) into cdk.out/
+	@$(PY) scripts/synth.py --stage $(STAGE)
+
+test: setup ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lint)
+	@$(PY) -m pytest
+
+clean: ## Remove generated files (cdk.out, caches); keeps .venv and node_modules
+	rm -rf cdk.out .pytest_cache $(STAMPS)

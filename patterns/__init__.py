@@ -1,0 +1,18 @@
+"""Reusable CDK constructs, one per architecture pattern.
+
+The package is called ``patterns`` rather than ``constructs`` because a top-level
+package named ``constructs`` would shadow the ``constructs`` library that every CDK
+app imports (``from constructs import Construct``).
+"""
+
+from patterns.access_logs import AccessLogBucket
+from patterns.errors import PatternConfigError
+from patterns.static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite, WebAclOptions
+
+__all__ = [
+    "DEFAULT_CONTENT_SECURITY_POLICY",
+    "AccessLogBucket",
+    "PatternConfigError",
+    "StaticSite",
+    "WebAclOptions",
+]

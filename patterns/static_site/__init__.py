@@ -1,0 +1,9 @@
+"""S3 + CloudFront static website: ``StaticSite``."""
+
+from patterns.static_site.construct import (
+    DEFAULT_CONTENT_SECURITY_POLICY,
+    StaticSite,
+    WebAclOptions,
+)
+
+__all__ = ["DEFAULT_CONTENT_SECURITY_POLICY", "StaticSite", "WebAclOptions"]

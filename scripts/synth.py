@@ -1,0 +1,49 @@
+"""``make synth``: run ``cdk synth`` through the pinned CLI and summarize each stack.
+
+Prints one line per stack (name, resource count, template size) and the synth time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stage", default="sandbox")
+    parser.add_argument("--output", default="cdk.out")
+    args = parser.parse_args()
+
+    command = ["cdk", "synth", "--quiet", "--output", args.output, "-c", f"stage={args.stage}"]
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=ROOT, check=False)
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        print(f"cdk synth failed (exit {result.returncode}); see above", file=sys.stderr)
+        return result.returncode
+
+    out = ROOT / args.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    stacks = [
+        (name, artifact["properties"]["templateFile"])
+        for name, artifact in manifest["artifacts"].items()
+        if artifact["type"] == "aws:cloudformation:stack"
+    ]
+    print(f"{'stack':<28} {'resources':>9} {'template':>10}")
+    for name, template_file in sorted(stacks):
+        path = out / template_file
+        resources = len(json.loads(path.read_text()).get("Resources", {}))
+        print(f"{name:<28} {resources:>9} {path.stat().st_size / 1024:>8.1f} KiB")
+    print(f"synthesized {len(stacks)} stack(s) for stage {args.stage} in {elapsed:.1f}s -> {args.output}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

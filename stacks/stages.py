@@ -1,0 +1,64 @@
+"""Per-stage settings: the one typed place where sandbox and production differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_cloudfront as cloudfront
+from constructs import Node
+
+from patterns.errors import PatternConfigError
+
+APPLICATION = "aws-reference-architectures"
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What changes between stages; everything else is a construct default.
+
+    :param name: the stage's name, used in stack names and tags.
+    :param removal_policy: for stateful resources (buckets with data, tables, queues).
+        DESTROY in the sandbox so ``cdk destroy`` leaves nothing behind (buckets are
+        emptied first); RETAIN in production so data outlives a stack deletion.
+    :param log_retention_days: CloudWatch log groups and S3 access-log objects.
+    :param price_class: CloudFront edge locations; the cheapest class in the sandbox.
+    :param web_acl: whether CloudFront gets a WAF web ACL (about 7 USD a month plus
+        requests), on in production, off in the sandbox to keep it near free.
+    """
+
+    name: str
+    removal_policy: RemovalPolicy
+    log_retention_days: int
+    price_class: cloudfront.PriceClass
+    web_acl: bool
+
+
+STAGES: dict[str, StageSettings] = {
+    "sandbox": StageSettings(
+        name="sandbox",
+        removal_policy=RemovalPolicy.DESTROY,
+        log_retention_days=7,
+        price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+        web_acl=False,
+    ),
+    "production": StageSettings(
+        name="production",
+        removal_policy=RemovalPolicy.RETAIN,
+        log_retention_days=365,
+        price_class=cloudfront.PriceClass.PRICE_CLASS_ALL,
+        web_acl=True,
+    ),
+}
+
+DEFAULT_STAGE = "sandbox"
+
+
+def stage_from_context(node: Node) -> StageSettings:
+    """The stage named by ``-c stage=NAME`` (default sandbox); unknown names fail."""
+    name = node.try_get_context("stage") or DEFAULT_STAGE
+    try:
+        return STAGES[name]
+    except KeyError:
+        valid = ", ".join(sorted(STAGES))
+        raise PatternConfigError(f"stage ({name!r}) is not a known stage; valid stages: {valid}") from None

@@ -1,0 +1,54 @@
+"""Shared fixtures: the app is synthesized once per stage per test session."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from stacks.app import build_app
+from stacks.stages import STAGES
+from tests.synth import Synthesized, synthesize
+
+_WORKDIR = Path(tempfile.mkdtemp(prefix="cdk-tests-"))
+atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)
+
+
+@cache
+def synthesized_app(stage: str) -> Synthesized:
+    """The whole app for ``stage``, built and synthesized once per session."""
+    return synthesize(_WORKDIR / f"app-{stage}", build_app, stage=stage)
+
+
+@cache
+def synthesized_variants() -> Synthesized:
+    """Test-only stacks that exercise each construct option, synthesized once."""
+    from tests.variants import build_variants
+
+    return synthesize(_WORKDIR / "variants", build_variants)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``app_stack`` with (stage, stack id) for every stack of every stage."""
+    if "app_stack" in metafunc.fixturenames:
+        cases = [(stage, stack_id) for stage in STAGES for stack_id in synthesized_app(stage).stacks]
+        metafunc.parametrize("app_stack", cases, ids=[f"{stage}-{stack_id}" for stage, stack_id in cases])
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Synthesized:
+    return synthesized_app("sandbox")
+
+
+@pytest.fixture(scope="session")
+def production() -> Synthesized:
+    return synthesized_app("production")
+
+
+@pytest.fixture(scope="session")
+def variants() -> Synthesized:
+    return synthesized_variants()

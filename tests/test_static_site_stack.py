@@ -1,0 +1,264 @@
+"""The static site stack as the app builds it, in each stage."""
+
+from __future__ import annotations
+
+import pytest
+from tests.synth import Synthesized
+
+STACK = "StaticSite"
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+
+
+def _one(app: Synthesized, resource_type: str) -> tuple[str, dict]:
+    matches = app.resources(STACK, resource_type)
+    assert len(matches) == 1, f"expected one {resource_type}, found {sorted(matches)}"
+    return next(iter(matches.items()))
+
+
+def _site_bucket(app: Synthesized) -> tuple[str, dict]:
+    buckets = {k: v for k, v in app.resources(STACK, "AWS::S3::Bucket").items() if k.startswith("SiteBucket")}
+    assert len(buckets) == 1
+    return next(iter(buckets.items()))
+
+
+def _log_bucket(app: Synthesized) -> tuple[str, dict]:
+    buckets = {k: v for k, v in app.resources(STACK, "AWS::S3::Bucket").items() if "AccessLogs" in k}
+    assert len(buckets) == 1
+    return next(iter(buckets.items()))
+
+
+@pytest.fixture(params=["sandbox", "production"])
+def app(request: pytest.FixtureRequest) -> Synthesized:
+    return request.getfixturevalue(request.param)
+
+
+def test_one_site_bucket_and_one_log_bucket(app: Synthesized) -> None:
+    app.template(STACK).resource_count_is("AWS::S3::Bucket", 2)
+
+
+def test_site_bucket_is_private_encrypted_versioned(app: Synthesized) -> None:
+    _, bucket = _site_bucket(app)
+    props = bucket["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+
+
+def test_noncurrent_versions_go_to_glacier_then_expire(app: Synthesized) -> None:
+    _, bucket = _site_bucket(app)
+    (rule,) = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["NoncurrentVersionTransitions"] == [{"StorageClass": "GLACIER", "TransitionInDays": 30}]
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 365}
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+
+
+def test_site_bucket_logs_to_the_log_bucket(app: Synthesized) -> None:
+    log_id, _ = _log_bucket(app)
+    _, bucket = _site_bucket(app)
+    assert bucket["Properties"]["LoggingConfiguration"] == {
+        "DestinationBucketName": {"Ref": log_id},
+        "LogFilePrefix": "s3/site/",
+    }
+
+
+def test_site_bucket_policy_denies_plain_http_and_old_tls_and_allows_only_this_distribution(
+    app: Synthesized,
+) -> None:
+    bucket_id, _ = _site_bucket(app)
+    distribution_id, _ = _one(app, "AWS::CloudFront::Distribution")
+    policy = next(
+        p for p in app.resources(STACK, "AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    )
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    denies = [s for s in statements if s["Effect"] == "Deny"]
+    assert {"Bool": {"aws:SecureTransport": "false"}} in [s["Condition"] for s in denies]
+    assert {"NumericLessThan": {"s3:TlsVersion": 1.2}} in [s["Condition"] for s in denies]
+    cloudfront = [s for s in statements if s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}]
+    assert len(cloudfront) == 1
+    (grant,) = cloudfront
+    assert grant["Action"] == "s3:GetObject"
+    source_arn = grant["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Join"][1]
+    assert {"Ref": distribution_id} in source_arn
+
+
+def test_distribution_uses_oac_not_oai(app: Synthesized) -> None:
+    oac_id, oac = _one(app, "AWS::CloudFront::OriginAccessControl")
+    config = oac["Properties"]["OriginAccessControlConfig"]
+    assert (config["OriginAccessControlOriginType"], config["SigningBehavior"], config["SigningProtocol"]) == (
+        "s3",
+        "always",
+        "sigv4",
+    )
+    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac_id, "Id"]}
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    app.template(STACK).resource_count_is("AWS::CloudFront::CloudFrontOriginAccessIdentity", 0)
+
+
+def test_distribution_defaults(app: Synthesized) -> None:
+    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behavior["Compress"] is True
+    assert behavior["CachePolicyId"] == CACHING_OPTIMIZED
+    assert behavior["AllowedMethods"] == ["GET", "HEAD"]
+    assert config["HttpVersion"] == "http2and3"
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["IPV6Enabled"] is True
+    # The default *.cloudfront.net certificate cannot carry a TLS policy.
+    assert "ViewerCertificate" not in config
+    assert "Aliases" not in config
+
+
+def test_missing_pages_get_the_404_page(app: Synthesized) -> None:
+    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    responses = distribution["Properties"]["DistributionConfig"]["CustomErrorResponses"]
+    assert [(r["ErrorCode"], r["ResponseCode"], r["ResponsePagePath"]) for r in responses] == [
+        (403, 404, "/404.html"),
+        (404, 404, "/404.html"),
+    ]
+
+
+def test_security_headers(app: Synthesized) -> None:
+    policy_id, policy = _one(app, "AWS::CloudFront::ResponseHeadersPolicy")
+    headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert headers["StrictTransportSecurity"] == {
+        "AccessControlMaxAgeSec": 63072000,
+        "IncludeSubdomains": True,
+        "Override": True,
+    }
+    assert headers["ContentTypeOptions"] == {"Override": True}
+    assert headers["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+    assert headers["ReferrerPolicy"] == {"ReferrerPolicy": "strict-origin-when-cross-origin", "Override": True}
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    behavior = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
+
+
+def test_distribution_logs_to_the_same_log_bucket(app: Synthesized) -> None:
+    log_id, log_bucket = _log_bucket(app)
+    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    assert distribution["Properties"]["DistributionConfig"]["Logging"] == {
+        "Bucket": {"Fn::GetAtt": [log_id, "RegionalDomainName"]},
+        "Prefix": "cloudfront/",
+    }
+    props = log_bucket["Properties"]
+    # CloudFront standard logs are delivered through an ACL grant.
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
+    assert props["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
+
+
+def test_site_files_are_deployed_and_the_cache_invalidated(app: Synthesized) -> None:
+    bucket_id, _ = _site_bucket(app)
+    distribution_id, _ = _one(app, "AWS::CloudFront::Distribution")
+    _, deployment = _one(app, "Custom::CDKBucketDeployment")
+    props = deployment["Properties"]
+    assert props["DestinationBucketName"] == {"Ref": bucket_id}
+    assert props["DistributionId"] == {"Ref": distribution_id}
+    assert props["DistributionPaths"] == ["/*"]
+    assert props["Prune"] is True
+    assert len(props["SourceObjectKeys"]) == 1
+
+
+def test_outputs(app: Synthesized) -> None:
+    bucket_id, _ = _site_bucket(app)
+    distribution_id, _ = _one(app, "AWS::CloudFront::Distribution")
+    outputs = app.template_json(STACK)["Outputs"]
+    assert outputs["SiteUrl"]["Value"] == {
+        "Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]
+    }
+    assert outputs["BucketName"]["Value"] == {"Ref": bucket_id}
+    assert outputs["DistributionId"]["Value"] == {"Ref": distribution_id}
+
+
+def test_stage_and_pattern_tags(app: Synthesized) -> None:
+    stage = "production" if app.stacks[STACK].stack_name.startswith("production") else "sandbox"
+    expected = {"Application": "aws-reference-architectures", "Stage": stage, "Pattern": "static-site"}
+    tagged_types = [
+        "AWS::S3::Bucket",
+        "AWS::CloudFront::Distribution",
+        "AWS::Logs::LogGroup",
+        "AWS::IAM::Role",
+        "AWS::Lambda::Function",
+        "AWS::WAFv2::WebACL",
+    ]
+    for resource_type in tagged_types:
+        for logical_id, resource in app.resources(STACK, resource_type).items():
+            tags = {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
+            assert expected.items() <= tags.items(), f"{logical_id} tags: {tags}"
+
+
+# --- what differs between the stages -------------------------------------------------
+
+
+def test_sandbox_destroys_everything_and_empties_buckets(sandbox: Synthesized) -> None:
+    resources = sandbox.template_json(STACK)["Resources"]
+    assert all(r.get("DeletionPolicy", "Delete") == "Delete" for r in resources.values())
+    assert all(r.get("UpdateReplacePolicy", "Delete") == "Delete" for r in resources.values())
+    auto_delete = sandbox.resources(STACK, "Custom::S3AutoDeleteObjects")
+    emptied = sorted(r["Properties"]["BucketName"]["Ref"] for r in auto_delete.values())
+    assert emptied == sorted(sandbox.resources(STACK, "AWS::S3::Bucket"))
+
+
+def test_production_retains_data_and_never_empties_buckets(production: Synthesized) -> None:
+    for logical_id, bucket in production.resources(STACK, "AWS::S3::Bucket").items():
+        assert bucket["DeletionPolicy"] == "Retain", logical_id
+        assert bucket["UpdateReplacePolicy"] == "Retain", logical_id
+    production.template(STACK).resource_count_is("Custom::S3AutoDeleteObjects", 0)
+
+
+@pytest.mark.parametrize(("stage", "days", "price_class"), [("sandbox", 7, "PriceClass_100"), ("production", 365, "PriceClass_All")])
+def test_stage_log_retention_and_price_class(
+    request: pytest.FixtureRequest, stage: str, days: int, price_class: str
+) -> None:
+    app: Synthesized = request.getfixturevalue(stage)
+    _, log_group = _one(app, "AWS::Logs::LogGroup")
+    assert log_group["Properties"]["RetentionInDays"] == days
+    _, log_bucket = _log_bucket(app)
+    (rule,) = log_bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == days
+    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    assert distribution["Properties"]["DistributionConfig"]["PriceClass"] == price_class
+
+
+def test_sandbox_has_no_web_acl(sandbox: Synthesized) -> None:
+    sandbox.template(STACK).resource_count_is("AWS::WAFv2::WebACL", 0)
+    _, distribution = _one(sandbox, "AWS::CloudFront::Distribution")
+    assert "WebACLId" not in distribution["Properties"]["DistributionConfig"]
+
+
+def test_production_has_a_web_acl_on_the_distribution(production: Synthesized) -> None:
+    acl_id, acl = _one(production, "AWS::WAFv2::WebACL")
+    props = acl["Properties"]
+    assert props["Scope"] == "CLOUDFRONT"
+    assert props["DefaultAction"] == {"Allow": {}}
+    names = [rule["Name"] for rule in props["Rules"]]
+    assert names == ["AWSManagedRulesCommonRuleSet", "RateLimitPerIp"]
+    rate = props["Rules"][1]["Statement"]["RateBasedStatement"]
+    assert (rate["AggregateKeyType"], rate["Limit"]) == ("IP", 1000)
+    _, distribution = _one(production, "AWS::CloudFront::Distribution")
+    assert distribution["Properties"]["DistributionConfig"]["WebACLId"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+
+
+def test_stack_is_pinned_to_us_east_1_and_named_per_stage(sandbox: Synthesized, production: Synthesized) -> None:
+    assert sandbox.stacks[STACK].region == "us-east-1"
+    assert (sandbox.stacks[STACK].stack_name, production.stacks[STACK].stack_name) == (
+        "sandbox-static-site",
+        "production-static-site",
+    )
