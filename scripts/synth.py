@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -22,8 +23,10 @@ def main() -> int:
     args = parser.parse_args()
 
     command = ["cdk", "synth", "--quiet", "--output", args.output, "-c", f"stage={args.stage}"]
+    # The pinned CLI, and Node 22 for it and for jsii, whatever PATH the caller has.
+    env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
     started = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT, check=False)
+    result = subprocess.run(command, cwd=ROOT, env=env, check=False)
     elapsed = time.monotonic() - started
     if result.returncode != 0:
         print(f"cdk synth failed (exit {result.returncode}); see above", file=sys.stderr)

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
 
-import pytest
+# jsii starts Node when aws_cdk is first imported: make that the project's Node 22,
+# even when pytest is run directly rather than through `make test`.
+_NODE_BIN = Path(__file__).resolve().parent.parent / "node_modules" / ".bin"
+os.environ["PATH"] = f"{_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
-from stacks.app import build_app
-from stacks.stages import STAGES
-from tests.synth import Synthesized, synthesize
+import pytest  # noqa: E402
+
+from stacks.app import build_app  # noqa: E402
+from stacks.stages import STAGES  # noqa: E402
+from tests.synth import Synthesized, synthesize  # noqa: E402
 
 _WORKDIR = Path(tempfile.mkdtemp(prefix="cdk-tests-"))
 atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)

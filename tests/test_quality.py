@@ -1,0 +1,97 @@
+"""Gates every stack of every stage passes: cdk-nag, CDK warnings, cfn-lint, snapshot."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cfnlint.api import lint
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from tests.conftest import synthesized_app
+from tests.synth import Synthesized, normalized
+
+# cfn-lint warnings accepted on code aws-cdk-lib generates, not on ours: (rule, logical
+# ID prefix) -> why. Anything else that cfn-lint reports fails the test.
+ACCEPTED_LINT_WARNINGS: dict[tuple[str, str], str] = {
+    ("W3005", "CustomCDKBucketDeployment"): (
+        "aws-cdk-lib's BucketDeployment handler adds DependsOn on its role although its "
+        "Role GetAtt already orders them; redundant, not wrong."
+    ),
+    ("W3005", "CustomS3AutoDeleteObjectsCustomResourceProvider"): (
+        "aws-cdk-lib's auto-delete provider adds DependsOn on its role although its Role "
+        "GetAtt already orders them; redundant, not wrong."
+    ),
+}
+
+
+def lint_findings(app: Synthesized, stack_id: str) -> list[str]:
+    """cfn-lint's matches for the stack, less the accepted ones, as readable lines."""
+    stack = app.stacks[stack_id]
+    region = stack.region if not stack.region.startswith("${") else "us-east-1"
+    matches = lint(json.dumps(app.template_json(stack_id)), regions=[region])
+    findings = []
+    for match in matches:
+        path = [str(part) for part in match.path]
+        logical_id = path[1] if len(path) > 1 and path[0] == "Resources" else ""
+        accepted = any(
+            match.rule.id == rule and logical_id.startswith(prefix) for rule, prefix in ACCEPTED_LINT_WARNINGS
+        )
+        if not accepted:
+            findings.append(f"{match.rule.id} at {'/'.join(path)}: {match.message}")
+    return findings
+
+
+def test_nag_finds_nothing_unacknowledged(app_stack: tuple[str, str]) -> None:
+    stage, stack_id = app_stack
+    assert synthesized_app(stage).violations_of(stack_id) == []
+
+
+def test_no_cdk_warnings(app_stack: tuple[str, str]) -> None:
+    stage, stack_id = app_stack
+    assert synthesized_app(stage).warnings_of(stack_id) == []
+
+
+def test_cfn_lint_clean(app_stack: tuple[str, str]) -> None:
+    stage, stack_id = app_stack
+    assert lint_findings(synthesized_app(stage), stack_id) == []
+
+
+def test_snapshot(app_stack: tuple[str, str], snapshot: SnapshotAssertion) -> None:
+    stage, stack_id = app_stack
+    template = normalized(synthesized_app(stage).template_json(stack_id))
+    assert template == snapshot(extension_class=JSONSnapshotExtension)
+
+
+def test_sandbox_templates_retain_nothing(sandbox: Synthesized) -> None:
+    """``cdk destroy`` of a sandbox stack must leave nothing billable behind."""
+    kept = {
+        f"{stack_id}/{logical_id}": (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy"))
+        for stack_id in sandbox.stacks
+        for logical_id, resource in sandbox.template_json(stack_id)["Resources"].items()
+        if {resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")}
+        & {"Retain", "RetainExceptOnCreate", "Snapshot"}
+    }
+    assert kept == {}
+
+
+# --- the option variants (tests/variants.py) ------------------------------------------
+
+VARIANTS = ["Defaults", "SinglePageApp", "CustomDomain", "ImportedResources", "NoLogs"]
+
+
+@pytest.mark.parametrize("stack_id", VARIANTS)
+def test_variants_are_clean_unless_logging_is_off(variants: Synthesized, stack_id: str) -> None:
+    expected = (
+        ["AwsSolutions-CFR3 at NoLogs/Site/Distribution/Resource", "AwsSolutions-S1 at NoLogs/Site/Bucket/Resource"]
+        if stack_id == "NoLogs"
+        else []
+    )
+    assert variants.violations_of(stack_id) == expected
+    assert variants.warnings_of(stack_id) == []
+    assert lint_findings(variants, stack_id) == []
+
+
+def test_variant_list_is_complete(variants: Synthesized) -> None:
+    assert sorted(variants.stacks) == sorted(VARIANTS)
