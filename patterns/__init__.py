@@ -7,7 +7,8 @@ app imports (``from constructs import Construct``).
 
 from patterns.access_logs import AccessLogBucket
 from patterns.errors import PatternConfigError
-from patterns.static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite, WebAclOptions
+from patterns.static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
+from patterns.waf import WebAclOptions
 
 __all__ = [
     "DEFAULT_CONTENT_SECURITY_POLICY",

@@ -10,7 +10,8 @@ from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from patterns.nag import acknowledge
-from patterns.static_site import StaticSite, WebAclOptions
+from patterns.static_site import StaticSite
+from patterns.waf import WebAclOptions
 from stacks.stages import StageSettings
 
 SITE_SOURCES = str(Path(__file__).resolve().parent.parent / "site")

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from aws_cdk import Duration, RemovalPolicy, Stack, Token
-from aws_cdk import Arn, ArnFormat
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -35,9 +33,11 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from patterns.access_logs import AccessLogBucket
+from patterns.dns import check_domain
 from patterns.errors import PatternConfigError, require
 from patterns.nag import acknowledge, wildcard_object_resources
 from patterns.retention import log_retention
+from patterns.waf import WebAclOptions, new_web_acl
 
 #: CloudFront reads viewer certificates and CLOUDFRONT-scoped web ACLs from this region only.
 CLOUDFRONT_REGION = "us-east-1"
@@ -57,35 +57,6 @@ DEFAULT_CONTENT_SECURITY_POLICY = "; ".join(
         "upgrade-insecure-requests",
     ]
 )
-
-# Lower-case LDH labels of 1..63 characters, at least two labels, 253 characters in all.
-_DOMAIN_NAME = re.compile(r"^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?!-)[a-z0-9-]{2,63}(?<!-)$")
-
-# WAFv2 rate-based rules accept limits in this range (requests per evaluation window).
-_RATE_LIMIT_RANGE = (10, 2_000_000_000)
-
-
-@dataclass(frozen=True)
-class WebAclOptions:
-    """A WAFv2 web ACL that ``StaticSite`` creates for its distribution.
-
-    The ACL has CLOUDFRONT scope, so the stack that holds it must be in us-east-1;
-    from another region, create the ACL in a us-east-1 stack and pass its ARN as
-    ``StaticSite(web_acl_arn=...)`` instead.
-
-    :param rate_limit: requests a single client IP may send in any 5-minute window
-        before WAF blocks it.
-    """
-
-    rate_limit: int = 1000
-
-    def __post_init__(self) -> None:
-        low, high = _RATE_LIMIT_RANGE
-        require(
-            isinstance(self.rate_limit, int) and low <= self.rate_limit <= high,
-            f"rate_limit ({self.rate_limit!r}) must be an integer from {low} to {high}",
-        )
-
 
 class StaticSite(Construct):
     """A static website: private S3 bucket, CloudFront with OAC, optional domain and WAF.
@@ -146,7 +117,9 @@ class StaticSite(Construct):
             web_acl is None or web_acl_arn is None,
             "pass either web_acl (create a web ACL here) or web_acl_arn (use an existing one), not both",
         )
-        _check_domain(domain_name, hosted_zone, certificate)
+        check_domain(
+            domain_name, hosted_zone, certificate, endpoint="CloudFront", certificate_region=CLOUDFRONT_REGION
+        )
         if web_acl_arn is not None:
             _check_web_acl_arn(web_acl_arn)
         if web_acl is not None:
@@ -187,7 +160,7 @@ class StaticSite(Construct):
 
         self.web_acl: wafv2.CfnWebACL | None = None
         if web_acl is not None:
-            self.web_acl = self._create_web_acl(web_acl)
+            self.web_acl = new_web_acl(self, "WebAcl", waf_scope="CLOUDFRONT", options=web_acl, metric_prefix="StaticSite")
             web_acl_arn = self.web_acl.attr_arn
 
         self.distribution = cloudfront.Distribution(
@@ -302,46 +275,6 @@ class StaticSite(Construct):
             ),
         )
 
-    def _create_web_acl(self, options: WebAclOptions) -> wafv2.CfnWebACL:
-        def visibility(metric: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
-            return wafv2.CfnWebACL.VisibilityConfigProperty(
-                cloud_watch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True
-            )
-
-        return wafv2.CfnWebACL(
-            self,
-            "WebAcl",
-            scope="CLOUDFRONT",
-            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=visibility("StaticSiteWebAcl"),
-            rules=[
-                wafv2.CfnWebACL.RuleProperty(
-                    name="AWSManagedRulesCommonRuleSet",
-                    priority=0,
-                    override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
-                    statement=wafv2.CfnWebACL.StatementProperty(
-                        managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                            vendor_name="AWS", name="AWSManagedRulesCommonRuleSet"
-                        )
-                    ),
-                    visibility_config=visibility("AWSManagedRulesCommonRuleSet"),
-                ),
-                wafv2.CfnWebACL.RuleProperty(
-                    name="RateLimitPerIp",
-                    priority=1,
-                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                    statement=wafv2.CfnWebACL.StatementProperty(
-                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                            aggregate_key_type="IP",
-                            limit=options.rate_limit,
-                            evaluation_window_sec=300,
-                        )
-                    ),
-                    visibility_config=visibility("RateLimitPerIp"),
-                ),
-            ],
-        )
-
     def _deploy(
         self, site_sources: str, retention: logs.RetentionDays, removal_policy: RemovalPolicy
     ) -> s3_deployment.BucketDeployment:
@@ -430,42 +363,6 @@ def _check_object_key(prop: str, key: str) -> None:
         f"{prop} ({key!r}) must be an object key such as 'index.html': non-empty, "
         "at most 255 characters, without a leading '/'",
     )
-
-
-def _check_domain(
-    domain_name: str | None,
-    hosted_zone: route53.IHostedZone | None,
-    certificate: acm.ICertificate | None,
-) -> None:
-    if domain_name is None:
-        require(hosted_zone is None, "hosted_zone is only used with domain_name; pass domain_name too")
-        require(certificate is None, "certificate is only used with domain_name; pass domain_name too")
-        return
-    require(
-        bool(_DOMAIN_NAME.match(domain_name)),
-        f"domain_name ({domain_name!r}) must be a fully qualified lower-case domain name such as "
-        "'www.example.com': labels of letters, digits and hyphens, separated by dots",
-    )
-    require(
-        hosted_zone is not None,
-        f"domain_name ({domain_name!r}) needs hosted_zone: the Route 53 hosted zone that holds it "
-        "(for the alias records and the certificate's DNS validation)",
-    )
-    assert hosted_zone is not None
-    zone_name = hosted_zone.zone_name
-    if not Token.is_unresolved(zone_name):
-        zone = zone_name.rstrip(".").lower()
-        require(
-            domain_name == zone or domain_name.endswith("." + zone),
-            f"domain_name ({domain_name!r}) is not inside hosted_zone ({zone!r})",
-        )
-    if certificate is not None and not Token.is_unresolved(certificate.certificate_arn):
-        region = Arn.split(certificate.certificate_arn, ArnFormat.SLASH_RESOURCE_NAME).region
-        require(
-            region == CLOUDFRONT_REGION,
-            f"certificate ({certificate.certificate_arn}) is in {region}: CloudFront only accepts "
-            f"certificates from {CLOUDFRONT_REGION}",
-        )
 
 
 def _check_web_acl_arn(arn: str) -> None:

@@ -1,0 +1,89 @@
+"""WAFv2 web ACLs: the one definition every pattern attaches to its front door."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from patterns.errors import require
+
+# WAFv2 rate-based rules accept limits in this range (requests per evaluation window).
+_RATE_LIMIT_RANGE = (10, 2_000_000_000)
+
+
+@dataclass(frozen=True)
+class WebAclOptions:
+    """A WAFv2 web ACL that a pattern creates for its front door.
+
+    The ACL allows by default and applies the AWS managed common rule set (OWASP-style
+    protections) and a per-IP rate limit; metrics and sampled requests are on.
+
+    :param rate_limit: requests a single client IP may send in any 5-minute window
+        before WAF blocks it.
+    """
+
+    rate_limit: int = 1000
+
+    def __post_init__(self) -> None:
+        low, high = _RATE_LIMIT_RANGE
+        require(
+            isinstance(self.rate_limit, int) and low <= self.rate_limit <= high,
+            f"rate_limit ({self.rate_limit!r}) must be an integer from {low} to {high}",
+        )
+
+
+def new_web_acl(
+    parent: Construct,
+    construct_id: str,
+    *,
+    waf_scope: Literal["CLOUDFRONT", "REGIONAL"],
+    options: WebAclOptions,
+    metric_prefix: str,
+) -> wafv2.CfnWebACL:
+    """Create the web ACL described by ``options`` under ``parent``.
+
+    CLOUDFRONT-scoped ACLs must be created in us-east-1; REGIONAL ones in the region of
+    the API or load balancer they protect.
+    """
+
+    def visibility(metric: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+        return wafv2.CfnWebACL.VisibilityConfigProperty(
+            cloud_watch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True
+        )
+
+    return wafv2.CfnWebACL(
+        parent,
+        construct_id,
+        scope=waf_scope,
+        default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+        visibility_config=visibility(f"{metric_prefix}WebAcl"),
+        rules=[
+            wafv2.CfnWebACL.RuleProperty(
+                name="AWSManagedRulesCommonRuleSet",
+                priority=0,
+                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                        vendor_name="AWS", name="AWSManagedRulesCommonRuleSet"
+                    )
+                ),
+                visibility_config=visibility("AWSManagedRulesCommonRuleSet"),
+            ),
+            wafv2.CfnWebACL.RuleProperty(
+                name="RateLimitPerIp",
+                priority=1,
+                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                        aggregate_key_type="IP",
+                        limit=options.rate_limit,
+                        evaluation_window_sec=300,
+                    )
+                ),
+                visibility_config=visibility("RateLimitPerIp"),
+            ),
+        ],
+    )
