@@ -7,7 +7,6 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from patterns.errors import require
-from patterns.nag import acknowledge
 
 
 class AccessLogBucket(Construct):
@@ -59,10 +58,3 @@ class AccessLogBucket(Construct):
             removal_policy=removal_policy,
             auto_delete_objects=removal_policy == RemovalPolicy.DESTROY,
         )
-        acknowledge(
-            self.bucket,
-            "AwsSolutions-S1",
-            "This bucket is the access-log destination; logging it into itself would "
-            "create a log record for every log delivery, without end.",
-        )
-

@@ -8,6 +8,7 @@ from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
 from patterns.errors import PatternConfigError
+from stacks.serverless_api_stack import ServerlessApiStack, ServerlessDataStack
 from stacks.stages import APPLICATION, StageSettings, stage_from_context
 from stacks.static_site_stack import SiteDomain, StaticSiteStack
 
@@ -19,11 +20,21 @@ CLOUDFRONT_REGION = "us-east-1"
 def build_app(app: App) -> list[Stack]:
     """Add the stage's stacks to ``app`` and turn on cdk-nag for all of them.
 
-    Context: ``stage`` (sandbox|production), ``account`` (optional), and for a custom
-    domain on the static site ``site_domain``, ``hosted_zone_id``, ``hosted_zone_name``.
+    Context: ``stage`` (sandbox|production), ``account`` and ``region`` (optional), and
+    for a custom domain on the static site ``site_domain``, ``hosted_zone_id``,
+    ``hosted_zone_name``.
     """
     stage = stage_from_context(app.node)
     account = app.node.try_get_context("account")
+    env = Environment(account=account, region=app.node.try_get_context("region"))
+    data = ServerlessDataStack(
+        app,
+        "ServerlessApiData",
+        stack_name=f"{stage.name}-serverless-api-data",
+        description=f"Items table for the serverless API ({stage.name})",
+        stage=stage,
+        env=env,
+    )
     stacks: list[Stack] = [
         StaticSiteStack(
             app,
@@ -33,6 +44,16 @@ def build_app(app: App) -> list[Stack]:
             stage=stage,
             domain=_site_domain(app),
             env=Environment(account=account, region=CLOUDFRONT_REGION),
+        ),
+        data,
+        ServerlessApiStack(
+            app,
+            "ServerlessApi",
+            stack_name=f"{stage.name}-serverless-api",
+            description=f"API Gateway + Lambda items service ({stage.name})",
+            stage=stage,
+            table=data.items.table,
+            env=env,
         ),
     ]
     for stack in stacks:

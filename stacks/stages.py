@@ -9,6 +9,7 @@ from aws_cdk import aws_cloudfront as cloudfront
 from constructs import Node
 
 from patterns.errors import PatternConfigError
+from patterns.serverless_api import Throttle
 
 APPLICATION = "aws-reference-architectures"
 
@@ -23,8 +24,15 @@ class StageSettings:
         emptied first); RETAIN in production so data outlives a stack deletion.
     :param log_retention_days: CloudWatch log groups and S3 access-log objects.
     :param price_class: CloudFront edge locations; the cheapest class in the sandbox.
-    :param web_acl: whether CloudFront gets a WAF web ACL (about 7 USD a month plus
-        requests), on in production, off in the sandbox to keep it near free.
+    :param web_acl: whether CloudFront and the API get a WAF web ACL (about 7 USD a
+        month each, plus requests), on in production, off in the sandbox to keep it
+        near free.
+    :param deletion_protection: DynamoDB tables refuse deletion while on.
+    :param api_throttle: stage-wide API Gateway throttling (requests/s and burst).
+    :param reserved_concurrency: per API function; ``None`` in the sandbox, because a
+        new account's small concurrency quota cannot reserve any.
+    :param cors_origins: browser origins the API answers; the sandbox allows a local
+        front-end dev server, production none until a site is named.
     """
 
     name: str
@@ -32,6 +40,10 @@ class StageSettings:
     log_retention_days: int
     price_class: cloudfront.PriceClass
     web_acl: bool
+    deletion_protection: bool
+    api_throttle: Throttle
+    reserved_concurrency: int | None
+    cors_origins: tuple[str, ...]
 
 
 STAGES: dict[str, StageSettings] = {
@@ -41,6 +53,10 @@ STAGES: dict[str, StageSettings] = {
         log_retention_days=7,
         price_class=cloudfront.PriceClass.PRICE_CLASS_100,
         web_acl=False,
+        deletion_protection=False,
+        api_throttle=Throttle(rate_limit=10, burst_limit=20),
+        reserved_concurrency=None,
+        cors_origins=("http://localhost:5173",),
     ),
     "production": StageSettings(
         name="production",
@@ -48,6 +64,10 @@ STAGES: dict[str, StageSettings] = {
         log_retention_days=365,
         price_class=cloudfront.PriceClass.PRICE_CLASS_ALL,
         web_acl=True,
+        deletion_protection=True,
+        api_throttle=Throttle(rate_limit=100, burst_limit=200),
+        reserved_concurrency=50,
+        cors_origins=(),
     ),
 }
 

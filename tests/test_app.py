@@ -45,11 +45,11 @@ def test_custom_domain_from_context() -> None:
             "account": "111111111111",
         }
     )
-    (stack,) = build_app(app)
-    site = stack.site  # type: ignore[attr-defined]
+    stacks = {stack.node.id: stack for stack in build_app(app)}
+    site = stacks["StaticSite"].site  # type: ignore[attr-defined]
     assert site.certificate is not None
     assert site.url == "https://www.example.com"
-    assert stack.account == "111111111111"
+    assert {stack.account for stack in stacks.values()} == {"111111111111"}
 
 
 def test_cdk_json_sets_every_recommended_feature_flag() -> None:
@@ -78,7 +78,9 @@ def test_make_synth_summary_lists_every_stack(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"^StaticSite\s+\d+\s+[\d.]+ KiB$", result.stdout, re.MULTILINE), result.stdout
-    assert re.search(r"^synthesized 1 stack\(s\) for stage sandbox in [\d.]+s", result.stdout, re.MULTILINE)
+    for stack in ("ServerlessApi", "ServerlessApiData"):
+        assert re.search(rf"^{stack}\s+\d+\s+[\d.]+ KiB$", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"^synthesized 3 stack\(s\) for stage sandbox in [\d.]+s", result.stdout, re.MULTILINE)
     assert "feature flags" not in result.stdout + result.stderr
     assert "end-of-life" not in result.stdout + result.stderr
 

@@ -1,4 +1,6 @@
-"""Stacks that use StaticSite's options, for the option assertions and the nag check.
+"""Stacks that use the patterns' options, for the option assertions and the nag check.
+
+StaticSite's are here, ServerlessApi's in tests/variants_api.py.
 
 They are synthesized together, once per session, with cdk-nag on. Every stack except
 ``NoLogs`` must come out clean; ``NoLogs`` turns access logging off and shows that the
@@ -105,5 +107,8 @@ def build_variants(app: App) -> list[Stack]:
     _no_waf(StaticSite(no_logs, "Site", access_logs=False))
     stacks.append(no_logs)
 
+    from tests.variants_api import build_api_variants
+
+    stacks.extend(build_api_variants(app))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stacks

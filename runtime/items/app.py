@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 import boto3
 import fastjsonschema
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
@@ -58,7 +58,29 @@ __all__ = [
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = APIGatewayRestResolver()
+
+
+def cors_config(allowed: str | None) -> CORSConfig | None:
+    """CORS for the origins in ``allowed`` (comma-separated, as the construct sets
+    CORS_ALLOW_ORIGINS); ``None`` when no browser origin may call the API.
+
+    API Gateway answers the preflight OPTIONS itself; with a proxy integration the
+    actual responses must carry Access-Control-Allow-Origin, and Powertools sends it
+    only when the request's Origin is on the list.
+    """
+    origins = [origin.strip() for origin in (allowed or "").split(",") if origin.strip()]
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origin=origins[0],
+        extra_origins=origins[1:],
+        allow_headers=["Authorization", "Content-Type", "X-Amz-Date", "X-Amz-Security-Token", "X-Api-Key"],
+        expose_headers=["Location"],
+        max_age=3600,
+    )
+
+
+app = APIGatewayRestResolver(cors=cors_config(os.environ.get("CORS_ALLOW_ORIGINS")))
 
 DEFAULT_PAGE_SIZE: Final = 20
 MAX_PAGE_SIZE: Final = 100
