@@ -70,8 +70,7 @@ class TableOptions:
             _check_attribute_name("sort_key", self.sort_key.name)
             require(
                 self.sort_key.name != self.partition_key.name,
-                f"sort_key ({self.sort_key.name!r}) must differ from partition_key "
-                f"({self.partition_key.name!r})",
+                f"sort_key ({self.sort_key.name!r}) must differ from partition_key ({self.partition_key.name!r})",
             )
         if self.time_to_live_attribute is not None:
             _check_attribute_name("time_to_live_attribute", self.time_to_live_attribute)

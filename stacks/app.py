@@ -63,7 +63,7 @@ def build_app(app: App) -> list[Stack]:
 
 
 def _tag(stack: Stack, stage: StageSettings) -> None:
-    tags = {"Application": APPLICATION, "Stage": stage.name, "Pattern": getattr(stack, "PATTERN")}
+    tags = {"Application": APPLICATION, "Stage": stage.name, "Pattern": stack.PATTERN}
     for key, value in tags.items():
         Tags.of(stack).add(key, value)
     Aspects.of(stack).add(_TagRawResources(tags))
@@ -83,11 +83,7 @@ class _TagRawResources:
         self._tags = [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
 
     def visit(self, node: IConstruct) -> None:
-        if (
-            isinstance(node, CfnResource)
-            and node.cfn_resource_type in self.TYPES
-            and not TagManager.is_taggable(node)
-        ):
+        if isinstance(node, CfnResource) and node.cfn_resource_type in self.TYPES and not TagManager.is_taggable(node):
             node.add_property_override("Tags", self._tags)
 
 
@@ -99,9 +95,7 @@ def _site_domain(app: App) -> SiteDomain | None:
         return None
     missing = [key for key in keys if key not in given]
     if missing:
-        raise PatternConfigError(
-            f"a custom domain needs all of {', '.join(keys)}; missing: {', '.join(missing)}"
-        )
+        raise PatternConfigError(f"a custom domain needs all of {', '.join(keys)}; missing: {', '.join(missing)}")
     return SiteDomain(
         domain_name=values["site_domain"],
         hosted_zone_id=values["hosted_zone_id"],

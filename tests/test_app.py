@@ -25,7 +25,9 @@ def test_stages_differ_where_they_should() -> None:
 
 
 def test_unknown_stage_lists_the_valid_ones() -> None:
-    with pytest.raises(PatternConfigError, match=re.escape("stage ('staging') is not a known stage; valid stages: production, sandbox")):
+    with pytest.raises(
+        PatternConfigError, match=re.escape("stage ('staging') is not a known stage; valid stages: production, sandbox")
+    ):
         build_app(App(context={**CDK_CONTEXT, "stage": "staging"}))
 
 

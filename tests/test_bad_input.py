@@ -42,7 +42,15 @@ def test_domain_name_without_hosted_zone() -> None:
 
 @pytest.mark.parametrize(
     "domain",
-    ["example", "Www.Example.com", "-www.example.com", "www..example.com", "www.example.com.", "ex ample.com", "a" * 64 + ".com"],
+    [
+        "example",
+        "Www.Example.com",
+        "-www.example.com",
+        "www..example.com",
+        "www.example.com.",
+        "ex ample.com",
+        "a" * 64 + ".com",
+    ],
 )
 def test_invalid_domain_name(domain: str) -> None:
     stack = _stack()
@@ -52,7 +60,9 @@ def test_invalid_domain_name(domain: str) -> None:
 
 def test_domain_outside_the_hosted_zone() -> None:
     stack = _stack()
-    with pytest.raises(PatternConfigError, match=re.escape("domain_name ('www.example.org') is not inside hosted_zone ('example.com')")):
+    with pytest.raises(
+        PatternConfigError, match=re.escape("domain_name ('www.example.org') is not inside hosted_zone ('example.com')")
+    ):
         _site(stack, domain_name="www.example.org", hosted_zone=_zone(stack))
 
 
@@ -60,7 +70,10 @@ def test_certificate_outside_us_east_1() -> None:
     stack = _stack()
     arn = "arn:aws:acm:eu-west-1:111111111111:certificate/abc"
     certificate = acm.Certificate.from_certificate_arn(stack, "Cert", arn)
-    with pytest.raises(PatternConfigError, match=re.escape(f"certificate ({arn}) is in eu-west-1: CloudFront only accepts certificates from us-east-1")):
+    with pytest.raises(
+        PatternConfigError,
+        match=re.escape(f"certificate ({arn}) is in eu-west-1: CloudFront only accepts certificates from us-east-1"),
+    ):
         _site(stack, domain_name="www.example.com", hosted_zone=_zone(stack), certificate=certificate)
 
 
@@ -72,7 +85,13 @@ def test_certificate_cannot_be_created_outside_us_east_1(env: Environment | None
 
 
 def test_web_acl_cannot_be_created_outside_us_east_1() -> None:
-    with pytest.raises(PatternConfigError, match=re.escape("web_acl makes StaticSite create a CloudFront resource that must live in us-east-1, but the stack's region is eu-west-1")):
+    with pytest.raises(
+        PatternConfigError,
+        match=re.escape(
+            "web_acl makes StaticSite create a CloudFront resource that must live in us-east-1, "
+            "but the stack's region is eu-west-1"
+        ),
+    ):
         _site(_stack(EU_WEST_1), web_acl=WebAclOptions())
 
 
@@ -110,19 +129,31 @@ def test_web_acl_arn_must_be_cloudfront_scoped(arn: str) -> None:
 
 @pytest.mark.parametrize("limit", [9, 2_000_000_001, 100.5])
 def test_rate_limit_out_of_range(limit: Any) -> None:
-    with pytest.raises(PatternConfigError, match=re.escape(f"rate_limit ({limit!r}) must be an integer from 10 to 2000000000")):
+    with pytest.raises(
+        PatternConfigError, match=re.escape(f"rate_limit ({limit!r}) must be an integer from 10 to 2000000000")
+    ):
         WebAclOptions(rate_limit=limit)
 
 
 def test_log_retention_days_must_be_a_cloudwatch_period() -> None:
-    _fails("log_retention_days (8) must be one of the CloudWatch Logs retention periods: 1, 3, 5, 7, 14", log_retention_days=8)
+    _fails(
+        "log_retention_days (8) must be one of the CloudWatch Logs retention periods: 1, 3, 5, 7, 14",
+        log_retention_days=8,
+    )
 
 
 def test_single_page_app_with_error_page() -> None:
-    _fails("error_page ('404.html') cannot be combined with single_page_app=True", single_page_app=True, error_page="404.html")
+    _fails(
+        "error_page ('404.html') cannot be combined with single_page_app=True",
+        single_page_app=True,
+        error_page="404.html",
+    )
 
 
-@pytest.mark.parametrize(("prop", "value"), [("default_root_object", "/index.html"), ("default_root_object", ""), ("error_page", "/404.html")])
+@pytest.mark.parametrize(
+    ("prop", "value"),
+    [("default_root_object", "/index.html"), ("default_root_object", ""), ("error_page", "/404.html")],
+)
 def test_object_keys(prop: str, value: str) -> None:
     _fails(f"{prop} ({value!r}) must be an object key", **{prop: value})
 

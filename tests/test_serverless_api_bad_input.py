@@ -53,7 +53,9 @@ def test_memory_outside_lambda_range(memory: Any) -> None:
 
 @pytest.mark.parametrize("timeout", [0, 30, 900])
 def test_timeout_beyond_api_gateway(timeout: int) -> None:
-    with _raises(f"timeout_seconds ({timeout}) must be from 1 to 29: API Gateway ends a REST API integration after 29 seconds"):
+    with _raises(
+        f"timeout_seconds ({timeout}) must be from 1 to 29: API Gateway ends a REST API integration after 29 seconds"
+    ):
         ApiFunction(code_path=ITEMS_CODE, timeout_seconds=timeout)
 
 
@@ -99,7 +101,13 @@ def test_provisioned_minimum_above_maximum() -> None:
 
 @pytest.mark.parametrize(
     "origin",
-    ["app.example.com", "https://app.example.com/", "https://app.example.com/path", "ftp://x.example.com", "https://App.Example.com"],
+    [
+        "app.example.com",
+        "https://app.example.com/",
+        "https://app.example.com/path",
+        "ftp://x.example.com",
+        "https://App.Example.com",
+    ],
 )
 def test_cors_origin_that_is_not_an_origin(origin: str) -> None:
     with _raises(f"cors_origins entry ({origin!r}) must be an origin such as 'https://app.example.com'"):
@@ -133,7 +141,9 @@ def test_body_schema_on_get() -> None:
 
 
 def test_body_schema_newer_than_draft_4() -> None:
-    with _raises("declares 'https://json-schema.org/draft/2020-12/schema': API Gateway models take JSON Schema draft 4"):
+    with _raises(
+        "declares 'https://json-schema.org/draft/2020-12/schema': API Gateway models take JSON Schema draft 4"
+    ):
         Route("POST", "/items", "items", body_schema={"$schema": "https://json-schema.org/draft/2020-12/schema"})
 
 
@@ -160,7 +170,9 @@ def test_certificate_from_another_region() -> None:
     stack = Stack(App(), "Test", env=EU_WEST_1)
     arn = "arn:aws:acm:us-east-1:111111111111:certificate/abc"
     zone = route53.HostedZone.from_hosted_zone_attributes(stack, "Z", hosted_zone_id="Z1", zone_name="example.com")
-    with _raises(f"certificate ({arn}) is in us-east-1: A regional API Gateway domain only accepts certificates from eu-west-1"):
+    with _raises(
+        f"certificate ({arn}) is in us-east-1: A regional API Gateway domain only accepts certificates from eu-west-1"
+    ):
         _api(
             stack,
             domain_name="api.example.com",

@@ -157,7 +157,11 @@ def test_each_function_gets_its_own_role_and_actions(variants: Synthesized) -> N
     assert actions_by_role[reader["Role"]["Fn::GetAtt"][0]] == ["dynamodb:GetItem", "dynamodb:Scan"]
     # Each route is served by the function it names.
     integrations = {m["HttpMethod"]: json.dumps(m["Integration"]["Uri"]) for m in _routes(variants, "ApiOptions")}
-    writer_id = next(k for k, v in variants.resources("ApiOptions", "AWS::Lambda::Function").items() if v["Properties"]["Description"] == "orders: writer")
+    writer_id = next(
+        k
+        for k, v in variants.resources("ApiOptions", "AWS::Lambda::Function").items()
+        if v["Properties"]["Description"] == "orders: writer"
+    )
     assert writer_id in integrations["POST"] and writer_id not in integrations["GET"]
 
 

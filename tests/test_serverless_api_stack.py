@@ -100,7 +100,9 @@ def test_function_may_use_only_the_table_actions_it_needs(app: Synthesized) -> N
     assert len(logs) == 1 and "Fn::GetAtt" in logs[0]["Resource"]
     # No managed policy: the role is the function's own.
     roles = app.resources(API, "AWS::IAM::Role")
-    function_roles = [r for r in roles.values() if "lambda.amazonaws.com" in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])]
+    function_roles = [
+        r for r in roles.values() if "lambda.amazonaws.com" in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])
+    ]
     assert len(function_roles) == 1
     assert "ManagedPolicyArns" not in function_roles[0]["Properties"]
 
@@ -121,7 +123,9 @@ def test_reserved_concurrency_follows_the_stage(app: Synthesized) -> None:
 def test_api_is_regional(app: Synthesized) -> None:
     _, api = _one(app, API, "AWS::ApiGateway::RestApi")
     assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
-    assert "DisableExecuteApiEndpoint" not in api["Properties"] or api["Properties"]["DisableExecuteApiEndpoint"] is False
+    assert (
+        "DisableExecuteApiEndpoint" not in api["Properties"] or api["Properties"]["DisableExecuteApiEndpoint"] is False
+    )
 
 
 def test_stage_logging_tracing_and_throttling(app: Synthesized) -> None:
@@ -161,7 +165,10 @@ def test_bodies_are_validated_against_the_handler_schemas(app: Synthesized) -> N
     from stacks.serverless_api_stack import _items_models
 
     models = _items_models()
-    schemas = {m["Properties"]["Schema"]["title"]: m["Properties"]["Schema"] for m in app.resources(API, "AWS::ApiGateway::Model").values()}
+    schemas = {
+        m["Properties"]["Schema"]["title"]: m["Properties"]["Schema"]
+        for m in app.resources(API, "AWS::ApiGateway::Model").values()
+    }
     assert schemas == {"ItemCreate": models.ITEM_CREATE_SCHEMA, "ItemUpdate": models.ITEM_UPDATE_SCHEMA}
     methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
     with_body = sorted(m["HttpMethod"] for m in methods if "RequestModels" in m)
@@ -220,7 +227,13 @@ def test_outputs(app: Synthesized) -> None:
 
 def test_pattern_tags(app: Synthesized) -> None:
     for stack in (API, DATA):
-        for resource_type in ("AWS::Lambda::Function", "AWS::IAM::Role", "AWS::Logs::LogGroup", "AWS::ApiGateway::RestApi", "AWS::SNS::Topic"):
+        for resource_type in (
+            "AWS::Lambda::Function",
+            "AWS::IAM::Role",
+            "AWS::Logs::LogGroup",
+            "AWS::ApiGateway::RestApi",
+            "AWS::SNS::Topic",
+        ):
             for logical_id, resource in app.resources(stack, resource_type).items():
                 tags = {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
                 assert tags.get("Pattern") == "serverless-api", logical_id

@@ -91,7 +91,10 @@ def test_custom_content_security_policy(variants: Synthesized) -> None:
 def test_destroy_empties_and_deletes_both_buckets(variants: Synthesized) -> None:
     buckets = variants.resources("SinglePageApp", "AWS::S3::Bucket")
     assert all(b["DeletionPolicy"] == "Delete" for b in buckets.values())
-    emptied = {r["Properties"]["BucketName"]["Ref"] for r in variants.resources("SinglePageApp", "Custom::S3AutoDeleteObjects").values()}
+    emptied = {
+        r["Properties"]["BucketName"]["Ref"]
+        for r in variants.resources("SinglePageApp", "Custom::S3AutoDeleteObjects").values()
+    }
     assert emptied == set(buckets)
 
 
@@ -213,7 +216,8 @@ def test_existing_bucket_is_the_origin_with_oac_grant(variants: Synthesized) -> 
     (origin,) = _config(variants, "ImportedResources", "SecondSiteDistribution")["Origins"]
     assert origin["DomainName"] == {"Fn::GetAtt": [own_id, "RegionalDomainName"]}
     policy = next(
-        p for p in variants.resources("ImportedResources", "AWS::S3::BucketPolicy").values()
+        p
+        for p in variants.resources("ImportedResources", "AWS::S3::BucketPolicy").values()
         if p["Properties"]["Bucket"] == {"Ref": own_id}
     )
     principals = [s.get("Principal") for s in policy["Properties"]["PolicyDocument"]["Statement"]]

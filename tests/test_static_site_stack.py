@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.synth import Synthesized
 
 STACK = "StaticSite"
@@ -76,7 +77,9 @@ def test_site_bucket_policy_denies_plain_http_and_old_tls_and_allows_only_this_d
     bucket_id, _ = _site_bucket(app)
     distribution_id, _ = _one(app, "AWS::CloudFront::Distribution")
     policy = next(
-        p for p in app.resources(STACK, "AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+        p
+        for p in app.resources(STACK, "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
     )
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     denies = [s for s in statements if s["Effect"] == "Deny"]
@@ -223,7 +226,9 @@ def test_production_retains_data_and_never_empties_buckets(production: Synthesiz
     production.template(STACK).resource_count_is("Custom::S3AutoDeleteObjects", 0)
 
 
-@pytest.mark.parametrize(("stage", "days", "price_class"), [("sandbox", 7, "PriceClass_100"), ("production", 365, "PriceClass_All")])
+@pytest.mark.parametrize(
+    ("stage", "days", "price_class"), [("sandbox", 7, "PriceClass_100"), ("production", 365, "PriceClass_All")]
+)
 def test_stage_log_retention_and_price_class(
     request: pytest.FixtureRequest, stage: str, days: int, price_class: str
 ) -> None:

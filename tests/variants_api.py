@@ -109,7 +109,9 @@ def build_api_variants(app: App) -> list[Stack]:
     # A custom domain with an imported regional certificate, an existing table and
     # user pool, an imported web ACL, and any origin (asked for explicitly).
     domain = Stack(app, "ApiDomain", env=EU_WEST_1)
-    zone = route53.HostedZone.from_hosted_zone_attributes(domain, "Zone", hosted_zone_id=ZONE_ID, zone_name="example.com")
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        domain, "Zone", hosted_zone_id=ZONE_ID, zone_name="example.com"
+    )
     ServerlessApi(
         domain,
         "Service",

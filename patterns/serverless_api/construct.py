@@ -169,9 +169,15 @@ class ServerlessApi(Construct):
             )
         service = service_name or construct_id.lower()
 
-        self.table: dynamodb.ITableV2 = existing_table or DynamoTable(
-            self, "Data", options=table, removal_policy=removal_policy  # type: ignore[arg-type]
-        ).table
+        self.table: dynamodb.ITableV2 = (
+            existing_table
+            or DynamoTable(
+                self,
+                "Data",
+                options=table,
+                removal_policy=removal_policy,  # type: ignore[arg-type]
+            ).table
+        )
 
         powertools = lambda_.LayerVersion.from_layer_version_arn(
             self, "Powertools", POWERTOOLS_LAYER.format(partition=stack.partition, region=stack.region)
@@ -251,7 +257,9 @@ class ServerlessApi(Construct):
 
         self.web_acl: wafv2.CfnWebACL | None = None
         if web_acl is not None:
-            self.web_acl = new_web_acl(self, "WebAcl", waf_scope="REGIONAL", options=web_acl, metric_prefix="ServerlessApi")
+            self.web_acl = new_web_acl(
+                self, "WebAcl", waf_scope="REGIONAL", options=web_acl, metric_prefix="ServerlessApi"
+            )
             web_acl_arn = self.web_acl.attr_arn
         if web_acl_arn is not None:
             wafv2.CfnWebACLAssociation(
@@ -341,15 +349,11 @@ class ServerlessApi(Construct):
                     content_type="application/json",
                     schema=dict(route.body_schema),
                 )
-                models = {
-                    "application/json": apigw.Model.from_model_name(self, f"{model.node.id}Ref", model.ref)
-                }
+                models = {"application/json": apigw.Model.from_model_name(self, f"{model.node.id}Ref", model.ref)}
             resource.add_method(
                 route.method,
                 integrations[route.function],
-                authorization_type=(
-                    apigw.AuthorizationType.COGNITO if authorizer else apigw.AuthorizationType.IAM
-                ),
+                authorization_type=(apigw.AuthorizationType.COGNITO if authorizer else apigw.AuthorizationType.IAM),
                 authorizer=authorizer,
                 request_validator=validator,
                 request_parameters={f"method.request.path.{p}": True for p in route.path_parameters} or None,
@@ -519,4 +523,3 @@ def _pascal(text: str) -> str:
     """``/items/{id}`` -> ``ItemsId``; ``items`` -> ``Items``: names for construct IDs."""
     words = re.findall(r"[A-Za-z0-9]+", text)
     return "".join(word[:1].upper() + word[1:] for word in words) or "Root"
-

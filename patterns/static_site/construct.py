@@ -58,6 +58,7 @@ DEFAULT_CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+
 class StaticSite(Construct):
     """A static website: private S3 bucket, CloudFront with OAC, optional domain and WAF.
 
@@ -117,9 +118,7 @@ class StaticSite(Construct):
             web_acl is None or web_acl_arn is None,
             "pass either web_acl (create a web ACL here) or web_acl_arn (use an existing one), not both",
         )
-        check_domain(
-            domain_name, hosted_zone, certificate, endpoint="CloudFront", certificate_region=CLOUDFRONT_REGION
-        )
+        check_domain(domain_name, hosted_zone, certificate, endpoint="CloudFront", certificate_region=CLOUDFRONT_REGION)
         if web_acl_arn is not None:
             _check_web_acl_arn(web_acl_arn)
         if web_acl is not None:
@@ -131,12 +130,15 @@ class StaticSite(Construct):
 
         self.log_bucket: s3.IBucket | None = None
         if access_logs:
-            self.log_bucket = existing_log_bucket or AccessLogBucket(
-                self,
-                "AccessLogs",
-                expiration=Duration.days(log_retention_days),
-                removal_policy=removal_policy,
-            ).bucket
+            self.log_bucket = (
+                existing_log_bucket
+                or AccessLogBucket(
+                    self,
+                    "AccessLogs",
+                    expiration=Duration.days(log_retention_days),
+                    removal_policy=removal_policy,
+                ).bucket
+            )
 
         self.bucket: s3.IBucket = existing_bucket or self._create_bucket(encryption_key, removal_policy)
         if encryption_key is not None:
@@ -160,7 +162,9 @@ class StaticSite(Construct):
 
         self.web_acl: wafv2.CfnWebACL | None = None
         if web_acl is not None:
-            self.web_acl = new_web_acl(self, "WebAcl", waf_scope="CLOUDFRONT", options=web_acl, metric_prefix="StaticSite")
+            self.web_acl = new_web_acl(
+                self, "WebAcl", waf_scope="CLOUDFRONT", options=web_acl, metric_prefix="StaticSite"
+            )
             web_acl_arn = self.web_acl.attr_arn
 
         self.distribution = cloudfront.Distribution(
@@ -181,9 +185,7 @@ class StaticSite(Construct):
             enable_ipv6=True,
             price_class=price_class,
             # Only a custom certificate can carry a TLS policy; the default one is fixed.
-            minimum_protocol_version=(
-                cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 if self.certificate else None
-            ),
+            minimum_protocol_version=(cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 if self.certificate else None),
             domain_names=[domain_name] if domain_name else None,
             certificate=self.certificate,
             web_acl_id=web_acl_arn,
@@ -410,4 +412,3 @@ def _error_responses(single_page_app: bool, error_page: str | None) -> list[clou
             for status in (403, 404)
         ]
     return None
-

@@ -28,7 +28,6 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer
 from botocore.exceptions import ClientError
-
 from models import (
     ITEM_CREATE_SCHEMA,
     ITEM_UPDATE_SCHEMA,

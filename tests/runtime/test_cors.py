@@ -44,6 +44,8 @@ def test_allowed_origin_gets_the_header(cors_app: ModuleType, origin: str) -> No
 
 
 def test_other_origin_gets_no_header(cors_app: ModuleType) -> None:
-    result = cors_app.handler(make_event("GET", "/items", headers={"Origin": "https://evil.example.net"}), FakeLambdaContext())
+    result = cors_app.handler(
+        make_event("GET", "/items", headers={"Origin": "https://evil.example.net"}), FakeLambdaContext()
+    )
     assert result["statusCode"] == 200
     assert "Access-Control-Allow-Origin" not in (result.get("multiValueHeaders") or {})
