@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+from aws_cdk import Token
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
@@ -12,6 +14,29 @@ from patterns.errors import require
 
 # WAFv2 rate-based rules accept limits in this range (requests per evaluation window).
 _RATE_LIMIT_RANGE = (10, 2_000_000_000)
+
+# CLOUDFRONT-scoped ACLs live in us-east-1 under "global/"; REGIONAL ones under "regional/".
+_WEB_ACL_ARN = {
+    "CLOUDFRONT": (
+        re.compile(r"^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global/webacl/[\w-]+/[\w-]+$"),
+        "arn:aws:wafv2:us-east-1:ACCOUNT:global/webacl/NAME/ID",
+    ),
+    "REGIONAL": (
+        re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]+/[\w-]+$"),
+        "arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID",
+    ),
+}
+
+
+def check_web_acl_arn(arn: str, waf_scope: Literal["CLOUDFRONT", "REGIONAL"]) -> None:
+    """An existing web ACL's ARN must have the scope the front door needs (when known)."""
+    if Token.is_unresolved(arn):
+        return
+    pattern, shape = _WEB_ACL_ARN[waf_scope]
+    require(
+        bool(pattern.match(arn)),
+        f"web_acl_arn ({arn!r}) must be the ARN of a WAFv2 web ACL with {waf_scope} scope ({shape})",
+    )
 
 
 @dataclass(frozen=True)

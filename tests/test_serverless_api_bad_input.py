@@ -191,7 +191,7 @@ def test_web_acl_twice_and_cloudfront_arn() -> None:
     with _raises("pass either web_acl"):
         _api(web_acl=WebAclOptions(), web_acl_arn=arn)
     global_arn = "arn:aws:wafv2:us-east-1:111111111111:global/webacl/a/b"
-    with _raises(f"web_acl_arn ({global_arn!r}) must be the ARN of a REGIONAL WAFv2 web ACL"):
+    with _raises(f"web_acl_arn ({global_arn!r}) must be the ARN of a WAFv2 web ACL with REGIONAL scope"):
         _api(web_acl_arn=global_arn)
 
 

@@ -50,7 +50,7 @@ from patterns.serverless_api.options import (
     UsagePlanOptions,
     check_cors_origins,
 )
-from patterns.waf import WebAclOptions, new_web_acl
+from patterns.waf import WebAclOptions, check_web_acl_arn, new_web_acl
 
 #: The runtime and the Powertools layer built for it; they move together.
 RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -161,12 +161,8 @@ class ServerlessApi(Construct):
             endpoint="A regional API Gateway domain",
             certificate_region=region,
         )
-        if web_acl_arn is not None and not Token.is_unresolved(web_acl_arn):
-            require(
-                bool(re.match(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]+/[\w-]+$", web_acl_arn)),
-                f"web_acl_arn ({web_acl_arn!r}) must be the ARN of a REGIONAL WAFv2 web ACL "
-                "(arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID)",
-            )
+        if web_acl_arn is not None:
+            check_web_acl_arn(web_acl_arn, "REGIONAL")
         service = service_name or construct_id.lower()
 
         self.table: dynamodb.ITableV2 = (

@@ -17,7 +17,6 @@ practice (see ``shared/PRACTICES.md``):
 from __future__ import annotations
 
 import os
-import re
 
 from aws_cdk import Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
@@ -37,7 +36,7 @@ from patterns.dns import check_domain
 from patterns.errors import PatternConfigError, require
 from patterns.nag import acknowledge, wildcard_object_resources
 from patterns.retention import log_retention
-from patterns.waf import WebAclOptions, new_web_acl
+from patterns.waf import WebAclOptions, check_web_acl_arn, new_web_acl
 
 #: CloudFront reads viewer certificates and CLOUDFRONT-scoped web ACLs from this region only.
 CLOUDFRONT_REGION = "us-east-1"
@@ -120,7 +119,7 @@ class StaticSite(Construct):
         )
         check_domain(domain_name, hosted_zone, certificate, endpoint="CloudFront", certificate_region=CLOUDFRONT_REGION)
         if web_acl_arn is not None:
-            _check_web_acl_arn(web_acl_arn)
+            check_web_acl_arn(web_acl_arn, "CLOUDFRONT")
         if web_acl is not None:
             _require_cloudfront_region(stack, "web_acl", "pass web_acl_arn of a web ACL created in us-east-1")
         if domain_name is not None and certificate is None:
@@ -364,17 +363,6 @@ def _check_object_key(prop: str, key: str) -> None:
         bool(key) and not key.startswith("/") and len(key) <= 255,
         f"{prop} ({key!r}) must be an object key such as 'index.html': non-empty, "
         "at most 255 characters, without a leading '/'",
-    )
-
-
-def _check_web_acl_arn(arn: str) -> None:
-    if Token.is_unresolved(arn):
-        return
-    pattern = r"^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global/webacl/[\w-]+/[\w-]+$"
-    require(
-        bool(re.match(pattern, arn)),
-        f"web_acl_arn ({arn!r}) must be the ARN of a WAFv2 web ACL with CLOUDFRONT scope "
-        "(arn:aws:wafv2:us-east-1:ACCOUNT:global/webacl/NAME/ID)",
     )
 
 
