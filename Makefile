@@ -35,5 +35,32 @@ synth: setup ## Synthesize every stack of STAGE (sandbox|production) into cdk.ou
 test: setup ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lint)
 	@$(PY) -m pytest
 
+# Deploying. STACKS="A B" picks stacks by id (default: all); CONFIRM=production unlocks
+# the production stage. `make sandbox` needs no AWS account: a local emulator stands in.
+STACKS ?=
+CONFIRM ?=
+DEPLOY := $(PY) -m deploy.cli
+DEPLOY_ARGS = --stage $(STAGE) $(if $(STACKS),--stacks "$(STACKS)") $(if $(CONFIRM),--confirm $(CONFIRM))
+
+.PHONY: sandbox sandbox-down deploy destroy diff smoke
+
+sandbox: setup ## Deploy STAGE to a local AWS emulator, smoke-check it; it stays up (.sandbox/)
+	@$(DEPLOY) sandbox $(DEPLOY_ARGS)
+
+sandbox-down: setup ## Destroy the emulator's stacks, check nothing is left, stop it
+	@$(DEPLOY) sandbox-down
+
+deploy: setup ## Deploy STAGE to the AWS account of your credentials (checks bootstrap first)
+	@$(DEPLOY) deploy $(DEPLOY_ARGS)
+
+destroy: setup ## Destroy STAGE's stacks in the AWS account of your credentials
+	@$(DEPLOY) destroy $(DEPLOY_ARGS)
+
+diff: setup ## Show what `make deploy` would change in your AWS account
+	@$(DEPLOY) diff $(DEPLOY_ARGS)
+
+smoke: setup ## Run the smoke checks against STAGE's stacks in your AWS account
+	@$(DEPLOY) smoke $(DEPLOY_ARGS)
+
 clean: ## Remove generated files (cdk.out, caches); keeps .venv and node_modules
 	rm -rf cdk.out .pytest_cache $(STAMPS)

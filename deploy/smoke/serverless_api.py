@@ -1,0 +1,158 @@
+"""Smoke checks of the ``ServerlessApi`` stack (see ``deploy/smoke/__init__.py``).
+
+On both targets: the function's runtime, architecture, tracing, layer and its wiring to
+the items table; the API's endpoint type, routes with IAM authorization, validator,
+body models and stage; the alarms. In a real account also an IAM-signed round trip
+through the deployed URL: create, get, list, delete, and a 403 without a signature.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+from deploy.smoke import SmokeContext
+
+ROUTES = {
+    ("/items", "GET"),
+    ("/items", "POST"),
+    ("/items/{id}", "GET"),
+    ("/items/{id}", "PUT"),
+    ("/items/{id}", "DELETE"),
+}
+
+
+def _function(ctx: SmokeContext) -> dict[str, Any]:
+    name = ctx.outputs["FunctionName"]
+    return dict(ctx.client("lambda").get_function_configuration(FunctionName=name))
+
+
+def _api_id(ctx: SmokeContext) -> str:
+    return ctx.only("AWS::ApiGateway::RestApi")
+
+
+def _stage_name(ctx: SmokeContext) -> str:
+    (logical_id,) = ctx.logical_ids("AWS::ApiGateway::Stage")
+    return str(ctx.template["Resources"][logical_id]["Properties"]["StageName"])
+
+
+def check_function_runtime_architecture_and_tracing(ctx: SmokeContext) -> None:
+    config = _function(ctx)
+    assert config["Runtime"] == "python3.14", config["Runtime"]
+    assert config["Architectures"] == ["arm64"], config["Architectures"]
+    assert config["TracingConfig"]["Mode"] == "Active", config["TracingConfig"]
+    assert config["Handler"] == "app.handler", config["Handler"]
+    layers = [layer["Arn"] for layer in config.get("Layers", [])]
+    assert any(":layer:AWSLambdaPowertoolsPythonV3-python314-arm64:" in arn for arn in layers), layers
+
+
+def check_function_reaches_the_items_table(ctx: SmokeContext) -> None:
+    table = _function(ctx)["Environment"]["Variables"]["TABLE_NAME"]
+    described = ctx.client("dynamodb").describe_table(TableName=table)["Table"]
+    assert described["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}], described["KeySchema"]
+
+
+def check_function_reserved_concurrency_matches_the_stage(ctx: SmokeContext) -> None:
+    (logical_id,) = ctx.logical_ids("AWS::Lambda::Function")
+    wanted = ctx.template["Resources"][logical_id]["Properties"].get("ReservedConcurrentExecutions")
+    response = ctx.client("lambda").get_function_concurrency(FunctionName=ctx.outputs["FunctionName"])
+    assert response.get("ReservedConcurrentExecutions") == wanted, response
+
+
+def check_api_is_regional(ctx: SmokeContext) -> None:
+    api = ctx.client("apigateway").get_rest_api(restApiId=_api_id(ctx))
+    assert api["endpointConfiguration"]["types"] == ["REGIONAL"], api["endpointConfiguration"]
+
+
+def check_api_routes_require_iam_and_validation(ctx: SmokeContext) -> None:
+    client = ctx.client("apigateway")
+    api_id = _api_id(ctx)
+    validators = client.get_request_validators(restApiId=api_id)["items"]
+    assert [(v["validateRequestBody"], v["validateRequestParameters"]) for v in validators] == [(True, True)]
+    found = set()
+    for resource in client.get_resources(restApiId=api_id, embed=["methods"])["items"]:
+        for method, detail in (resource.get("resourceMethods") or {}).items():
+            if method == "OPTIONS":
+                continue
+            found.add((resource["path"], method))
+            method_detail = (
+                detail
+                if "authorizationType" in detail
+                else client.get_method(restApiId=api_id, resourceId=resource["id"], httpMethod=method)
+            )
+            assert method_detail["authorizationType"] == "AWS_IAM", (resource["path"], method, method_detail)
+            assert method_detail.get("requestValidatorId") == validators[0]["id"], (resource["path"], method)
+    assert found == ROUTES, f"routes: {sorted(found)}"
+
+
+def check_api_body_models(ctx: SmokeContext) -> None:
+    models = ctx.client("apigateway").get_models(restApiId=_api_id(ctx))["items"]
+    titles = sorted(json.loads(model["schema"])["title"] for model in models if "schema" in model)
+    assert {"ItemCreate", "ItemUpdate"} <= set(titles), titles
+
+
+def check_api_stage_traces_and_throttles(ctx: SmokeContext) -> None:
+    stage = ctx.client("apigateway").get_stage(restApiId=_api_id(ctx), stageName=_stage_name(ctx))
+    assert stage.get("tracingEnabled") is True, stage
+    settings = stage.get("methodSettings", {}).get("*/*", {})
+    assert settings.get("throttlingRateLimit", 0) > 0 and settings.get("throttlingBurstLimit", 0) > 0, settings
+    assert settings.get("dataTraceEnabled") is False, settings
+
+
+def check_alarms_exist(ctx: SmokeContext) -> None:
+    names = [ctx.physical_id(logical_id) for logical_id in ctx.logical_ids("AWS::CloudWatch::Alarm")]
+    alarms = ctx.client("cloudwatch").describe_alarms(AlarmNames=names)["MetricAlarms"]
+    assert sorted(a["AlarmName"] for a in alarms) == sorted(names), [a["AlarmName"] for a in alarms]
+    assert all(a["AlarmActions"] for a in alarms), "an alarm notifies nobody"
+
+
+def check_signed_round_trip(ctx: SmokeContext) -> None:
+    ctx.require_aws("calling the API")
+    base = ctx.outputs["ApiUrl"].rstrip("/")
+    created = _signed(ctx, "POST", f"{base}/items", {"name": "smoke test", "tags": ["smoke"]})
+    assert created[0] == 201, created
+    item = created[1]
+    try:
+        status, fetched = _signed(ctx, "GET", f"{base}/items/{item['id']}")
+        assert status == 200 and fetched["name"] == "smoke test", (status, fetched)
+        status, page = _signed(ctx, "GET", f"{base}/items?limit=100")
+        assert status == 200 and "items" in page, (status, page)
+    finally:
+        # The only write: the item this check created is removed again.
+        status, _ = _signed(ctx, "DELETE", f"{base}/items/{item['id']}")
+        assert status == 204, status
+    status, _ = _signed(ctx, "GET", f"{base}/items/{item['id']}")
+    assert status == 404, status
+
+
+def check_unsigned_requests_are_refused(ctx: SmokeContext) -> None:
+    ctx.require_aws("calling the API")
+    try:
+        with urllib.request.urlopen(ctx.outputs["ApiUrl"].rstrip("/") + "/items", timeout=30) as response:
+            raise AssertionError(f"an unsigned request was answered {response.status}")
+    except urllib.error.HTTPError as error:
+        assert error.code == 403, error.code
+
+
+def _signed(ctx: SmokeContext, method: str, url: str, body: Any = None) -> tuple[int, Any]:
+    """An IAM (SigV4) signed request with the caller's own credentials."""
+    import boto3
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"} if data else {}
+    request = AWSRequest(method=method, url=url, data=data, headers=headers)
+    credentials = boto3.Session().get_credentials()
+    assert credentials is not None, "no AWS credentials to sign with"
+    SigV4Auth(credentials.get_frozen_credentials(), "execute-api", ctx.region).add_auth(request)
+    prepared = urllib.request.Request(url, data=data, method=method, headers=dict(request.headers))
+    try:
+        with urllib.request.urlopen(prepared, timeout=30) as response:
+            text = response.read().decode()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, json.loads(text) if text else None

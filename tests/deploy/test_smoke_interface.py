@@ -1,0 +1,144 @@
+"""The smoke-check interface: finding a stack's checks, running them, reporting outcomes."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deploy.report import smoke_lines
+from deploy.smoke import (
+    AWS,
+    EMULATOR,
+    FAILED,
+    PASSED,
+    SKIPPED,
+    SmokeContext,
+    load_checks,
+    module_name,
+    run_checks,
+)
+
+
+@pytest.mark.parametrize(
+    ("stack_id", "module"),
+    [
+        ("StaticSite", "static_site"),
+        ("ServerlessApi", "serverless_api"),
+        ("ServerlessApiData", "serverless_api_data"),
+        ("WebTier", "web_tier"),
+        ("RDSDatabase", "rds_database"),
+        ("FanOut2", "fan_out2"),
+    ],
+)
+def test_module_name_is_the_snake_case_of_the_stack_id(stack_id: str, module: str) -> None:
+    assert module_name(stack_id) == module
+
+
+def context(stack_id: str, target: str = EMULATOR, **overrides: Any) -> SmokeContext:
+    values: dict[str, Any] = {
+        "stack_id": stack_id,
+        "stack_name": f"sandbox-{stack_id.lower()}",
+        "target": target,
+        "region": "us-east-1",
+        "outputs": {"Url": "https://example.com"},
+        "resources": {"Bucket": "my-bucket"},
+        "skipped": {"Headers": "moto has no API for it"},
+        "template": {
+            "Resources": {
+                "Bucket": {"Type": "AWS::S3::Bucket"},
+                "Headers": {"Type": "AWS::CloudFront::ResponseHeadersPolicy"},
+            }
+        },
+        "client_factory": lambda service, region: (service, region),
+    }
+    return SmokeContext(**{**values, **overrides})
+
+
+@pytest.fixture
+def probe_module(tmp_path: Path) -> Iterator[str]:
+    """deploy.smoke.probe_stack, with one check per outcome, for stack id ProbeStack."""
+    name = "deploy.smoke.probe_stack"
+    path = tmp_path / "probe_stack.py"
+    path.write_text("""
+from deploy.smoke import SmokeSkip
+
+def check_passes(ctx):
+    assert ctx.only("AWS::S3::Bucket") == "my-bucket"
+
+def check_fails_with_a_message(ctx):
+    assert ctx.outputs["Url"] == "https://other.example.com", "the URL is wrong"
+
+def check_fails_without_a_message(ctx):
+    assert 1 + 1 == 3
+
+def check_raises(ctx):
+    raise RuntimeError("boom")
+
+def check_reads_a_skipped_resource(ctx):
+    ctx.physical_id("Headers")
+
+def check_needs_aws(ctx):
+    ctx.require_aws("live HTTP")
+
+def helper_not_a_check(ctx):
+    raise AssertionError("never run")
+""")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[name] = module
+    yield "ProbeStack"
+    del sys.modules[name]
+
+
+def test_checks_run_in_order_and_report_every_outcome(probe_module: str) -> None:
+    report = run_checks(context(probe_module))
+    outcomes = [(result.name, result.outcome) for result in report.results]
+    assert outcomes == [
+        ("check_passes", PASSED),
+        ("check_fails_with_a_message", FAILED),
+        ("check_fails_without_a_message", FAILED),
+        ("check_raises", FAILED),
+        ("check_reads_a_skipped_resource", SKIPPED),
+        ("check_needs_aws", SKIPPED),
+    ]
+    details = {result.name: result.detail for result in report.results}
+    assert details["check_fails_with_a_message"] == "the URL is wrong"
+    assert details["check_fails_without_a_message"] == "assertion failed: assert 1 + 1 == 3"
+    assert details["check_raises"] == "RuntimeError: boom"
+    assert details["check_reads_a_skipped_resource"] == "Headers was skipped by the emulator: moto has no API for it"
+    assert "needs a real account" in details["check_needs_aws"]
+    assert not report.ok and report.count(FAILED) == 3
+
+
+def test_require_aws_lets_the_check_run_in_a_real_account(probe_module: str) -> None:
+    report = run_checks(context(probe_module, target=AWS))
+    assert {r.name: r.outcome for r in report.results}["check_needs_aws"] == PASSED
+
+
+def test_a_stack_without_a_module_is_reported_as_having_no_checks() -> None:
+    assert load_checks("NoSuchStack") is None
+    report = run_checks(context("NoSuchStack"))
+    assert not report.has_checks and report.results == []
+    assert "NONE" in smoke_lines(report)[0]
+
+
+def test_clients_are_bound_to_the_stacks_region_unless_told_otherwise() -> None:
+    ctx = context("StaticSite")
+    assert ctx.client("s3") == ("s3", "us-east-1")
+    assert ctx.client("s3", region="eu-west-1") == ("s3", "eu-west-1")
+
+
+def test_the_static_site_module_has_its_checks() -> None:
+    found = load_checks("StaticSite")
+    assert found is not None
+    name, checks = found
+    assert name == "deploy.smoke.static_site"
+    names = [check.__name__ for check in checks]
+    assert "check_site_files_are_deployed" in names and "check_site_answers_with_security_headers" in names
