@@ -10,8 +10,7 @@ from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from patterns import ApiFunction, DynamoTable, Route, ServerlessApi, TableOptions, WebAclOptions
-from patterns.nag import acknowledge
+from patterns import ApiFunction, DynamoTable, Route, ServerlessApi, TableOptions
 from stacks.stages import StageSettings
 
 ITEMS_CODE = str(Path(__file__).resolve().parent.parent / "runtime" / "items")
@@ -92,16 +91,11 @@ class ServerlessApiStack(Stack):
             existing_table=table,
             cors_origins=stage.cors_origins,
             throttle=stage.api_throttle,
-            web_acl=WebAclOptions() if stage.web_acl else None,
+            web_acl=stage.web_acl_options(),
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )
-        if not stage.web_acl:
-            acknowledge(
-                self.service.api,
-                "AwsSolutions-APIG3",
-                f"The {stage.name} stage leaves out the WAF web ACL to keep a throwaway "
-                "deployment near free (a web ACL costs about 7 USD a month); production has one.",
-            )
+        stage.waive_web_acl(self.service.api, "AwsSolutions-APIG3")
+
         CfnOutput(self, "ApiUrl", value=self.service.url, description="The API's base URL (IAM-signed requests)")
         CfnOutput(self, "FunctionName", value=self.service.function.function_name, description="The items function")

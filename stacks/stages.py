@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
-from constructs import Node
+from constructs import IConstruct, Node
 
 from patterns.errors import PatternConfigError
+from patterns.nag import acknowledge
 from patterns.serverless_api import Throttle
+from patterns.waf import WebAclOptions
 
 APPLICATION = "aws-reference-architectures"
 
@@ -44,6 +46,20 @@ class StageSettings:
     api_throttle: Throttle
     reserved_concurrency: int | None
     cors_origins: tuple[str, ...]
+
+    def web_acl_options(self) -> WebAclOptions | None:
+        """The web ACL a front door (CloudFront, API) gets in this stage, if any."""
+        return WebAclOptions() if self.web_acl else None
+
+    def waive_web_acl(self, front_door: IConstruct, rule: str) -> None:
+        """Acknowledge cdk-nag's no-WAF ``rule`` on ``front_door`` when this stage has none."""
+        if not self.web_acl:
+            acknowledge(
+                front_door,
+                rule,
+                f"The {self.name} stage leaves out the WAF web ACL to keep a throwaway "
+                "deployment near free (a web ACL costs about 7 USD a month); production has one.",
+            )
 
 
 STAGES: dict[str, StageSettings] = {

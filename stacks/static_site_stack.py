@@ -9,9 +9,7 @@ from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from patterns.nag import acknowledge
 from patterns.static_site import StaticSite
-from patterns.waf import WebAclOptions
 from stacks.stages import StageSettings
 
 SITE_SOURCES = str(Path(__file__).resolve().parent.parent / "site")
@@ -61,18 +59,12 @@ class StaticSiteStack(Stack):
             error_page="404.html",
             domain_name=domain.domain_name if domain else None,
             hosted_zone=hosted_zone,
-            web_acl=WebAclOptions() if stage.web_acl else None,
+            web_acl=stage.web_acl_options(),
             price_class=stage.price_class,
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )
-        if not stage.web_acl:
-            acknowledge(
-                self.site.distribution,
-                "AwsSolutions-CFR2",
-                f"The {stage.name} stage leaves out the WAF web ACL to keep a throwaway "
-                "deployment near free (a web ACL costs about 7 USD a month); production has one.",
-            )
+        stage.waive_web_acl(self.site.distribution, "AwsSolutions-CFR2")
 
         CfnOutput(self, "SiteUrl", value=self.site.url, description="The website's HTTPS address")
         CfnOutput(self, "BucketName", value=self.site.bucket.bucket_name, description="The content bucket")
