@@ -8,13 +8,10 @@ from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
 from patterns.errors import PatternConfigError
+from patterns.static_site.construct import CLOUDFRONT_REGION
 from stacks.serverless_api_stack import ServerlessApiStack, ServerlessDataStack
 from stacks.stages import APPLICATION, StageSettings, stage_from_context
 from stacks.static_site_stack import SiteDomain, StaticSiteStack
-
-# CloudFront reads certificates and web ACLs from us-east-1 only, so the stacks that
-# create them are pinned there; the account stays open unless -c account=... is given.
-CLOUDFRONT_REGION = "us-east-1"
 
 
 def build_app(app: App) -> list[Stack]:
@@ -43,6 +40,8 @@ def build_app(app: App) -> list[Stack]:
             description=f"S3 + CloudFront static website ({stage.name})",
             stage=stage,
             domain=_site_domain(app),
+            # CloudFront reads certificates and web ACLs from us-east-1 only, so the
+            # stack that may create them is pinned there; the account stays open.
             env=Environment(account=account, region=CLOUDFRONT_REGION),
         ),
         data,
