@@ -48,6 +48,12 @@ class Synthesized:
             if resource["Type"] == resource_type
         }
 
+    def only(self, stack_id: str, resource_type: str, prefix: str = "") -> tuple[str, dict[str, Any]]:
+        """The stack's one resource of a type (whose logical ID starts with ``prefix``)."""
+        found = {k: v for k, v in self.resources(stack_id, resource_type).items() if k.startswith(prefix)}
+        assert len(found) == 1, f"expected one {resource_type} {prefix!r} in {stack_id}, found {sorted(found)}"
+        return next(iter(found.items()))
+
     def warnings_of(self, stack_id: str) -> list[str]:
         """Unacknowledged CDK warning and error annotations in the stack."""
         artifact = self.stacks[stack_id].artifact_id

@@ -13,10 +13,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
 
 from patterns import AccessLogBucket, PatternConfigError, StaticSite, WebAclOptions
-from tests.variants import IMPORTED_WEB_ACL
-
-US_EAST_1 = Environment(account="111111111111", region="us-east-1")
-EU_WEST_1 = Environment(account="111111111111", region="eu-west-1")
+from tests.variants import EU_WEST_1, IMPORTED_WEB_ACL, US_EAST_1
 
 
 def _stack(env: Environment | None = US_EAST_1) -> Stack:

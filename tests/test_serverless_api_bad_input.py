@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, Environment, Stack
+from aws_cdk import App, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_route53 as route53
@@ -27,9 +27,9 @@ from patterns import (
     WebAclOptions,
 )
 from stacks.serverless_api_stack import ITEMS_CODE
+from tests.variants import EU_WEST_1
 
 KEY = dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING)
-EU_WEST_1 = Environment(account="111111111111", region="eu-west-1")
 
 
 def _raises(message: str) -> Any:

@@ -14,9 +14,8 @@ def _all(app: Synthesized, stack: str, resource_type: str) -> list[dict[str, Any
 
 
 def _one(app: Synthesized, stack: str, resource_type: str) -> tuple[str, dict[str, Any]]:
-    found = app.resources(stack, resource_type)
-    assert len(found) == 1, f"expected one {resource_type} in {stack}, found {sorted(found)}"
-    logical_id, resource = next(iter(found.items()))
+    """Logical ID and Properties of the stack's one resource of ``resource_type``."""
+    logical_id, resource = app.only(stack, resource_type)
     return logical_id, resource["Properties"]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -11,12 +10,6 @@ from tests.synth import Synthesized
 
 API = "ServerlessApi"
 DATA = "ServerlessApiData"
-
-
-def _one(app: Synthesized, stack: str, resource_type: str) -> tuple[str, dict[str, Any]]:
-    found = app.resources(stack, resource_type)
-    assert len(found) == 1, f"expected one {resource_type} in {stack}, found {sorted(found)}"
-    return next(iter(found.items()))
 
 
 @pytest.fixture(params=["sandbox", "production"])
@@ -32,7 +25,7 @@ def _stage(app: Synthesized) -> str:
 
 
 def test_table_keys_billing_pitr_and_encryption(app: Synthesized) -> None:
-    _, table = _one(app, DATA, "AWS::DynamoDB::GlobalTable")
+    _, table = app.only(DATA, "AWS::DynamoDB::GlobalTable")
     props = table["Properties"]
     assert props["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert props["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
@@ -44,7 +37,7 @@ def test_table_keys_billing_pitr_and_encryption(app: Synthesized) -> None:
 
 
 def test_table_protection_follows_the_stage(app: Synthesized) -> None:
-    logical_id, table = _one(app, DATA, "AWS::DynamoDB::GlobalTable")
+    logical_id, table = app.only(DATA, "AWS::DynamoDB::GlobalTable")
     (replica,) = table["Properties"]["Replicas"]
     if _stage(app) == "production":
         assert replica["DeletionProtectionEnabled"] is True
@@ -60,7 +53,7 @@ def test_table_protection_follows_the_stage(app: Synthesized) -> None:
 
 
 def test_function_runtime_architecture_tracing_and_layer(app: Synthesized) -> None:
-    _, function = _one(app, API, "AWS::Lambda::Function")
+    _, function = app.only(API, "AWS::Lambda::Function")
     props = function["Properties"]
     assert props["Runtime"] == "python3.14"
     assert props["Architectures"] == ["arm64"]
@@ -72,7 +65,7 @@ def test_function_runtime_architecture_tracing_and_layer(app: Synthesized) -> No
 
 
 def test_function_environment_points_at_the_data_stack_table(app: Synthesized) -> None:
-    _, function = _one(app, API, "AWS::Lambda::Function")
+    _, function = app.only(API, "AWS::Lambda::Function")
     env = function["Properties"]["Environment"]["Variables"]
     output = env["TABLE_NAME"]["Fn::GetStackOutput"]
     assert output["StackName"] == app.stacks[DATA].stack_name
@@ -84,7 +77,7 @@ def test_function_environment_points_at_the_data_stack_table(app: Synthesized) -
 
 
 def test_function_may_use_only_the_table_actions_it_needs(app: Synthesized) -> None:
-    _, policy = _one(app, API, "AWS::IAM::Policy")
+    _, policy = app.only(API, "AWS::IAM::Policy")
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     dynamo = [s for s in statements if any(a.startswith("dynamodb:") for a in s["Action"])]
     assert len(dynamo) == 1
@@ -115,13 +108,13 @@ def test_function_log_group_retention(app: Synthesized) -> None:
 
 
 def test_reserved_concurrency_follows_the_stage(app: Synthesized) -> None:
-    _, function = _one(app, API, "AWS::Lambda::Function")
+    _, function = app.only(API, "AWS::Lambda::Function")
     expected = 50 if _stage(app) == "production" else None
     assert function["Properties"].get("ReservedConcurrentExecutions") == expected
 
 
 def test_api_is_regional(app: Synthesized) -> None:
-    _, api = _one(app, API, "AWS::ApiGateway::RestApi")
+    _, api = app.only(API, "AWS::ApiGateway::RestApi")
     assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
     assert (
         "DisableExecuteApiEndpoint" not in api["Properties"] or api["Properties"]["DisableExecuteApiEndpoint"] is False
@@ -129,7 +122,7 @@ def test_api_is_regional(app: Synthesized) -> None:
 
 
 def test_stage_logging_tracing_and_throttling(app: Synthesized) -> None:
-    _, stage = _one(app, API, "AWS::ApiGateway::Stage")
+    _, stage = app.only(API, "AWS::ApiGateway::Stage")
     props = stage["Properties"]
     assert props["StageName"] == "api"
     assert props["TracingEnabled"] is True
@@ -149,7 +142,7 @@ def test_stage_logging_tracing_and_throttling(app: Synthesized) -> None:
 
 
 def test_every_route_uses_iam_and_the_validator(app: Synthesized) -> None:
-    validator_id, validator = _one(app, API, "AWS::ApiGateway::RequestValidator")
+    validator_id, validator = app.only(API, "AWS::ApiGateway::RequestValidator")
     assert validator["Properties"]["ValidateRequestBody"] is True
     assert validator["Properties"]["ValidateRequestParameters"] is True
     methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
@@ -180,7 +173,7 @@ def test_bodies_are_validated_against_the_handler_schemas(app: Synthesized) -> N
 def test_cors_follows_the_stage(app: Synthesized) -> None:
     methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
     preflight = [m for m in methods if m["HttpMethod"] == "OPTIONS"]
-    _, function = _one(app, API, "AWS::Lambda::Function")
+    _, function = app.only(API, "AWS::Lambda::Function")
     env = function["Properties"]["Environment"]["Variables"]
     if _stage(app) == "production":
         assert preflight == []
@@ -205,8 +198,8 @@ def test_web_acl_follows_the_stage(app: Synthesized) -> None:
 
 
 def test_alarms_notify_an_encrypted_topic(app: Synthesized) -> None:
-    topic_id, topic = _one(app, API, "AWS::SNS::Topic")
-    key_id, _ = _one(app, API, "AWS::KMS::Key")
+    topic_id, topic = app.only(API, "AWS::SNS::Topic")
+    key_id, _ = app.only(API, "AWS::KMS::Key")
     assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     alarms = app.resources(API, "AWS::CloudWatch::Alarm")
     by_metric = {a["Properties"].get("MetricName") or "math": a["Properties"] for a in alarms.values()}
@@ -238,7 +231,7 @@ def test_pattern_tags(app: Synthesized) -> None:
                 tags = {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
                 assert tags.get("Pattern") == "serverless-api", logical_id
                 assert tags.get("Stage") == _stage(app), logical_id
-        _, table = _one(app, DATA, "AWS::DynamoDB::GlobalTable") if stack == DATA else (None, None)
+        _, table = app.only(DATA, "AWS::DynamoDB::GlobalTable") if stack == DATA else (None, None)
         if table:
             tags = {t["Key"]: t["Value"] for t in table["Properties"]["Replicas"][0]["Tags"]}
             assert tags["Pattern"] == "serverless-api"

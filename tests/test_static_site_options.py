@@ -8,18 +8,12 @@ from tests.synth import Synthesized
 from tests.variants import CUSTOM_CSP, IMPORTED_CERT, IMPORTED_WEB_ACL, ZONE_ID
 
 
-def _only(app: Synthesized, stack_id: str, resource_type: str, prefix: str = "") -> tuple[str, dict[str, Any]]:
-    found = {k: v for k, v in app.resources(stack_id, resource_type).items() if k.startswith(prefix)}
-    assert len(found) == 1, f"expected one {resource_type} {prefix!r} in {stack_id}, found {sorted(found)}"
-    return next(iter(found.items()))
-
-
 def _config(app: Synthesized, stack_id: str, prefix: str = "Site") -> dict[str, Any]:
-    return _only(app, stack_id, "AWS::CloudFront::Distribution", prefix)[1]["Properties"]["DistributionConfig"]
+    return app.only(stack_id, "AWS::CloudFront::Distribution", prefix)[1]["Properties"]["DistributionConfig"]
 
 
 def _headers(app: Synthesized, stack_id: str) -> dict[str, Any]:
-    policy = _only(app, stack_id, "AWS::CloudFront::ResponseHeadersPolicy", "Site")[1]
+    policy = app.only(stack_id, "AWS::CloudFront::ResponseHeadersPolicy", "Site")[1]
     return policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
 
 
@@ -50,7 +44,7 @@ def test_default_has_no_deployment_domain_waf_or_geo_restriction(variants: Synth
 
 
 def test_default_log_bucket_keeps_logs_a_year(variants: Synthesized) -> None:
-    _, bucket = _only(variants, "Defaults", "AWS::S3::Bucket", "SiteAccessLogs")
+    _, bucket = variants.only("Defaults", "AWS::S3::Bucket", "SiteAccessLogs")
     (rule,) = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
     assert rule["ExpirationInDays"] == 365
 
@@ -99,9 +93,9 @@ def test_destroy_empties_and_deletes_both_buckets(variants: Synthesized) -> None
 
 
 def test_log_retention_option(variants: Synthesized) -> None:
-    _, log_group = _only(variants, "SinglePageApp", "AWS::Logs::LogGroup")
+    _, log_group = variants.only("SinglePageApp", "AWS::Logs::LogGroup")
     assert log_group["Properties"]["RetentionInDays"] == 14
-    _, bucket = _only(variants, "SinglePageApp", "AWS::S3::Bucket", "SiteAccessLogs")
+    _, bucket = variants.only("SinglePageApp", "AWS::S3::Bucket", "SiteAccessLogs")
     assert bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] == 14
 
 
@@ -109,7 +103,7 @@ def test_log_retention_option(variants: Synthesized) -> None:
 
 
 def test_custom_domain_creates_a_dns_validated_certificate(variants: Synthesized) -> None:
-    _, certificate = _only(variants, "CustomDomain", "AWS::CertificateManager::Certificate")
+    _, certificate = variants.only("CustomDomain", "AWS::CertificateManager::Certificate")
     props = certificate["Properties"]
     assert props["DomainName"] == "www.example.com"
     assert props["ValidationMethod"] == "DNS"
@@ -117,7 +111,7 @@ def test_custom_domain_creates_a_dns_validated_certificate(variants: Synthesized
 
 
 def test_custom_domain_requires_tls_1_2_2021_with_sni(variants: Synthesized) -> None:
-    cert_id, _ = _only(variants, "CustomDomain", "AWS::CertificateManager::Certificate")
+    cert_id, _ = variants.only("CustomDomain", "AWS::CertificateManager::Certificate")
     config = _config(variants, "CustomDomain")
     assert config["Aliases"] == ["www.example.com"]
     assert config["ViewerCertificate"] == {
@@ -128,7 +122,7 @@ def test_custom_domain_requires_tls_1_2_2021_with_sni(variants: Synthesized) -> 
 
 
 def test_custom_domain_alias_records_for_ipv4_and_ipv6(variants: Synthesized) -> None:
-    distribution_id, _ = _only(variants, "CustomDomain", "AWS::CloudFront::Distribution")
+    distribution_id, _ = variants.only("CustomDomain", "AWS::CloudFront::Distribution")
     records = variants.resources("CustomDomain", "AWS::Route53::RecordSet").values()
     assert sorted(r["Properties"]["Type"] for r in records) == ["A", "AAAA"]
     for record in records:
@@ -139,7 +133,7 @@ def test_custom_domain_alias_records_for_ipv4_and_ipv6(variants: Synthesized) ->
 
 
 def test_created_web_acl_has_common_rules_and_rate_limit(variants: Synthesized) -> None:
-    acl_id, acl = _only(variants, "CustomDomain", "AWS::WAFv2::WebACL")
+    acl_id, acl = variants.only("CustomDomain", "AWS::WAFv2::WebACL")
     props = acl["Properties"]
     assert props["Scope"] == "CLOUDFRONT"
     common, rate = props["Rules"]
@@ -161,8 +155,8 @@ def test_created_web_acl_has_common_rules_and_rate_limit(variants: Synthesized) 
 
 
 def test_kms_encryption_with_bucket_key_and_cloudfront_decrypt(variants: Synthesized) -> None:
-    key_id, key = _only(variants, "CustomDomain", "AWS::KMS::Key")
-    _, bucket = _only(variants, "CustomDomain", "AWS::S3::Bucket", "SiteBucket")
+    key_id, key = variants.only("CustomDomain", "AWS::KMS::Key")
+    _, bucket = variants.only("CustomDomain", "AWS::S3::Bucket", "SiteBucket")
     (rule,) = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert rule == {
         "BucketKeyEnabled": True,
@@ -230,5 +224,5 @@ def test_existing_bucket_is_the_origin_with_oac_grant(variants: Synthesized) -> 
 def test_access_logs_off_creates_no_log_bucket(variants: Synthesized) -> None:
     variants.template("NoLogs").resource_count_is("AWS::S3::Bucket", 1)
     assert "Logging" not in _config(variants, "NoLogs")
-    _, bucket = _only(variants, "NoLogs", "AWS::S3::Bucket")
+    _, bucket = variants.only("NoLogs", "AWS::S3::Bucket")
     assert "LoggingConfiguration" not in bucket["Properties"]

@@ -10,24 +10,6 @@ STACK = "StaticSite"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 
 
-def _one(app: Synthesized, resource_type: str) -> tuple[str, dict]:
-    matches = app.resources(STACK, resource_type)
-    assert len(matches) == 1, f"expected one {resource_type}, found {sorted(matches)}"
-    return next(iter(matches.items()))
-
-
-def _site_bucket(app: Synthesized) -> tuple[str, dict]:
-    buckets = {k: v for k, v in app.resources(STACK, "AWS::S3::Bucket").items() if k.startswith("SiteBucket")}
-    assert len(buckets) == 1
-    return next(iter(buckets.items()))
-
-
-def _log_bucket(app: Synthesized) -> tuple[str, dict]:
-    buckets = {k: v for k, v in app.resources(STACK, "AWS::S3::Bucket").items() if "AccessLogs" in k}
-    assert len(buckets) == 1
-    return next(iter(buckets.items()))
-
-
 @pytest.fixture(params=["sandbox", "production"])
 def app(request: pytest.FixtureRequest) -> Synthesized:
     return request.getfixturevalue(request.param)
@@ -38,7 +20,7 @@ def test_one_site_bucket_and_one_log_bucket(app: Synthesized) -> None:
 
 
 def test_site_bucket_is_private_encrypted_versioned(app: Synthesized) -> None:
-    _, bucket = _site_bucket(app)
+    _, bucket = app.only(STACK, "AWS::S3::Bucket", "SiteBucket")
     props = bucket["Properties"]
     assert props["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
@@ -54,7 +36,7 @@ def test_site_bucket_is_private_encrypted_versioned(app: Synthesized) -> None:
 
 
 def test_noncurrent_versions_go_to_glacier_then_expire(app: Synthesized) -> None:
-    _, bucket = _site_bucket(app)
+    _, bucket = app.only(STACK, "AWS::S3::Bucket", "SiteBucket")
     (rule,) = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
     assert rule["Status"] == "Enabled"
     assert rule["NoncurrentVersionTransitions"] == [{"StorageClass": "GLACIER", "TransitionInDays": 30}]
@@ -63,8 +45,8 @@ def test_noncurrent_versions_go_to_glacier_then_expire(app: Synthesized) -> None
 
 
 def test_site_bucket_logs_to_the_log_bucket(app: Synthesized) -> None:
-    log_id, _ = _log_bucket(app)
-    _, bucket = _site_bucket(app)
+    log_id, _ = app.only(STACK, "AWS::S3::Bucket", "SiteAccessLogs")
+    _, bucket = app.only(STACK, "AWS::S3::Bucket", "SiteBucket")
     assert bucket["Properties"]["LoggingConfiguration"] == {
         "DestinationBucketName": {"Ref": log_id},
         "LogFilePrefix": "s3/site/",
@@ -74,8 +56,8 @@ def test_site_bucket_logs_to_the_log_bucket(app: Synthesized) -> None:
 def test_site_bucket_policy_denies_plain_http_and_old_tls_and_allows_only_this_distribution(
     app: Synthesized,
 ) -> None:
-    bucket_id, _ = _site_bucket(app)
-    distribution_id, _ = _one(app, "AWS::CloudFront::Distribution")
+    bucket_id, _ = app.only(STACK, "AWS::S3::Bucket", "SiteBucket")
+    distribution_id, _ = app.only(STACK, "AWS::CloudFront::Distribution")
     policy = next(
         p
         for p in app.resources(STACK, "AWS::S3::BucketPolicy").values()
@@ -94,14 +76,14 @@ def test_site_bucket_policy_denies_plain_http_and_old_tls_and_allows_only_this_d
 
 
 def test_distribution_uses_oac_not_oai(app: Synthesized) -> None:
-    oac_id, oac = _one(app, "AWS::CloudFront::OriginAccessControl")
+    oac_id, oac = app.only(STACK, "AWS::CloudFront::OriginAccessControl")
     config = oac["Properties"]["OriginAccessControlConfig"]
     assert (config["OriginAccessControlOriginType"], config["SigningBehavior"], config["SigningProtocol"]) == (
         "s3",
         "always",
         "sigv4",
     )
-    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    _, distribution = app.only(STACK, "AWS::CloudFront::Distribution")
     (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
     assert origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac_id, "Id"]}
     assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
@@ -109,7 +91,7 @@ def test_distribution_uses_oac_not_oai(app: Synthesized) -> None:
 
 
 def test_distribution_defaults(app: Synthesized) -> None:
-    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    _, distribution = app.only(STACK, "AWS::CloudFront::Distribution")
     config = distribution["Properties"]["DistributionConfig"]
     behavior = config["DefaultCacheBehavior"]
     assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
@@ -125,7 +107,7 @@ def test_distribution_defaults(app: Synthesized) -> None:
 
 
 def test_missing_pages_get_the_404_page(app: Synthesized) -> None:
-    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    _, distribution = app.only(STACK, "AWS::CloudFront::Distribution")
     responses = distribution["Properties"]["DistributionConfig"]["CustomErrorResponses"]
     assert [(r["ErrorCode"], r["ResponseCode"], r["ResponsePagePath"]) for r in responses] == [
         (403, 404, "/404.html"),
@@ -134,7 +116,7 @@ def test_missing_pages_get_the_404_page(app: Synthesized) -> None:
 
 
 def test_security_headers(app: Synthesized) -> None:
-    policy_id, policy = _one(app, "AWS::CloudFront::ResponseHeadersPolicy")
+    policy_id, policy = app.only(STACK, "AWS::CloudFront::ResponseHeadersPolicy")
     headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
     assert headers["StrictTransportSecurity"] == {
         "AccessControlMaxAgeSec": 63072000,
@@ -146,14 +128,14 @@ def test_security_headers(app: Synthesized) -> None:
     assert headers["ReferrerPolicy"] == {"ReferrerPolicy": "strict-origin-when-cross-origin", "Override": True}
     csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    _, distribution = app.only(STACK, "AWS::CloudFront::Distribution")
     behavior = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
     assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
 
 
 def test_distribution_logs_to_the_same_log_bucket(app: Synthesized) -> None:
-    log_id, log_bucket = _log_bucket(app)
-    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    log_id, log_bucket = app.only(STACK, "AWS::S3::Bucket", "SiteAccessLogs")
+    _, distribution = app.only(STACK, "AWS::CloudFront::Distribution")
     assert distribution["Properties"]["DistributionConfig"]["Logging"] == {
         "Bucket": {"Fn::GetAtt": [log_id, "RegionalDomainName"]},
         "Prefix": "cloudfront/",
@@ -168,9 +150,9 @@ def test_distribution_logs_to_the_same_log_bucket(app: Synthesized) -> None:
 
 
 def test_site_files_are_deployed_and_the_cache_invalidated(app: Synthesized) -> None:
-    bucket_id, _ = _site_bucket(app)
-    distribution_id, _ = _one(app, "AWS::CloudFront::Distribution")
-    _, deployment = _one(app, "Custom::CDKBucketDeployment")
+    bucket_id, _ = app.only(STACK, "AWS::S3::Bucket", "SiteBucket")
+    distribution_id, _ = app.only(STACK, "AWS::CloudFront::Distribution")
+    _, deployment = app.only(STACK, "Custom::CDKBucketDeployment")
     props = deployment["Properties"]
     assert props["DestinationBucketName"] == {"Ref": bucket_id}
     assert props["DistributionId"] == {"Ref": distribution_id}
@@ -180,8 +162,8 @@ def test_site_files_are_deployed_and_the_cache_invalidated(app: Synthesized) -> 
 
 
 def test_outputs(app: Synthesized) -> None:
-    bucket_id, _ = _site_bucket(app)
-    distribution_id, _ = _one(app, "AWS::CloudFront::Distribution")
+    bucket_id, _ = app.only(STACK, "AWS::S3::Bucket", "SiteBucket")
+    distribution_id, _ = app.only(STACK, "AWS::CloudFront::Distribution")
     outputs = app.template_json(STACK)["Outputs"]
     assert outputs["SiteUrl"]["Value"] == {
         "Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]
@@ -233,23 +215,23 @@ def test_stage_log_retention_and_price_class(
     request: pytest.FixtureRequest, stage: str, days: int, price_class: str
 ) -> None:
     app: Synthesized = request.getfixturevalue(stage)
-    _, log_group = _one(app, "AWS::Logs::LogGroup")
+    _, log_group = app.only(STACK, "AWS::Logs::LogGroup")
     assert log_group["Properties"]["RetentionInDays"] == days
-    _, log_bucket = _log_bucket(app)
+    _, log_bucket = app.only(STACK, "AWS::S3::Bucket", "SiteAccessLogs")
     (rule,) = log_bucket["Properties"]["LifecycleConfiguration"]["Rules"]
     assert rule["ExpirationInDays"] == days
-    _, distribution = _one(app, "AWS::CloudFront::Distribution")
+    _, distribution = app.only(STACK, "AWS::CloudFront::Distribution")
     assert distribution["Properties"]["DistributionConfig"]["PriceClass"] == price_class
 
 
 def test_sandbox_has_no_web_acl(sandbox: Synthesized) -> None:
     sandbox.template(STACK).resource_count_is("AWS::WAFv2::WebACL", 0)
-    _, distribution = _one(sandbox, "AWS::CloudFront::Distribution")
+    _, distribution = sandbox.only(STACK, "AWS::CloudFront::Distribution")
     assert "WebACLId" not in distribution["Properties"]["DistributionConfig"]
 
 
 def test_production_has_a_web_acl_on_the_distribution(production: Synthesized) -> None:
-    acl_id, acl = _one(production, "AWS::WAFv2::WebACL")
+    acl_id, acl = production.only(STACK, "AWS::WAFv2::WebACL")
     props = acl["Properties"]
     assert props["Scope"] == "CLOUDFRONT"
     assert props["DefaultAction"] == {"Allow": {}}
@@ -257,7 +239,7 @@ def test_production_has_a_web_acl_on_the_distribution(production: Synthesized) -
     assert names == ["AWSManagedRulesCommonRuleSet", "RateLimitPerIp"]
     rate = props["Rules"][1]["Statement"]["RateBasedStatement"]
     assert (rate["AggregateKeyType"], rate["Limit"]) == ("IP", 1000)
-    _, distribution = _one(production, "AWS::CloudFront::Distribution")
+    _, distribution = production.only(STACK, "AWS::CloudFront::Distribution")
     assert distribution["Properties"]["DistributionConfig"]["WebACLId"] == {"Fn::GetAtt": [acl_id, "Arn"]}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import App, Environment, RemovalPolicy, Stack
+from aws_cdk import App, RemovalPolicy, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
@@ -25,9 +25,8 @@ from patterns import (
 )
 from patterns.nag import acknowledge
 from stacks.serverless_api_stack import ITEMS_CODE, item_routes
+from tests.variants import EU_WEST_1, ZONE_ID
 
-EU_WEST_1 = Environment(account="111111111111", region="eu-west-1")
-ZONE_ID = "Z0123456789ABCDEFGHIJ"
 API_CERT = "arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
 API_WEB_ACL = "arn:aws:wafv2:eu-west-1:111111111111:regional/webacl/shared/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 ORIGINS = ("https://app.example.com", "http://localhost:5173")
