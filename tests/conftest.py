@@ -11,8 +11,9 @@ from pathlib import Path
 
 # jsii starts Node when aws_cdk is first imported: make that the project's Node 22,
 # even when pytest is run directly rather than through `make test`.
-_NODE_BIN = Path(__file__).resolve().parent.parent / "node_modules" / ".bin"
-os.environ["PATH"] = f"{_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+from deploy.isolation import NODE_BIN  # standard library only: imports no CDK
+
+os.environ["PATH"] = f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 import pytest  # noqa: E402
 
