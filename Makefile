@@ -30,7 +30,7 @@ $(STAMPS)/node: package.json package-lock.json
 setup: $(STAMPS)/venv $(STAMPS)/node ## Create .venv and node_modules (the other commands do this too)
 
 synth: setup ## Synthesize every stack of STAGE (sandbox|production) into cdk.out/
-	@$(PY) scripts/synth.py --stage $(STAGE)
+	@$(PY) scripts/synth_summary.py --stage $(STAGE)
 
 test: setup ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lint)
 	@$(PY) -m pytest

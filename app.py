@@ -5,8 +5,8 @@ import sys
 
 from aws_cdk import App
 
-from patterns.errors import PatternConfigError
-from stacks.app import build_app
+from cdk_refarch.core.errors import PatternConfigError
+from stacks.composition import build_app
 
 app = App()
 try:

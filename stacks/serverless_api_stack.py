@@ -10,7 +10,7 @@ from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from patterns import ApiFunction, DynamoTable, Route, ServerlessApi, TableOptions
+from cdk_refarch import ApiFunction, DynamoTable, Route, ServerlessApi, TableOptions
 from stacks.stages import StageSettings
 
 ITEMS_CODE = str(Path(__file__).resolve().parent.parent / "runtime" / "items")

@@ -8,10 +8,10 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
 from constructs import IConstruct, Node
 
-from patterns.errors import PatternConfigError
-from patterns.nag import acknowledge
-from patterns.serverless_api import Throttle
-from patterns.waf import WebAclOptions
+from cdk_refarch.core.errors import PatternConfigError
+from cdk_refarch.core.nag import acknowledge
+from cdk_refarch.core.waf import WebAclOptions
+from cdk_refarch.serverless_api import Throttle
 
 APPLICATION = "aws-reference-architectures"
 

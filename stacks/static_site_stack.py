@@ -9,7 +9,7 @@ from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from patterns.static_site import StaticSite
+from cdk_refarch.static_site import StaticSite
 from stacks.stages import StageSettings
 
 SITE_SOURCES = str(Path(__file__).resolve().parent.parent / "site")

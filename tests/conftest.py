@@ -17,9 +17,9 @@ os.environ["PATH"] = f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 import pytest  # noqa: E402
 
-from stacks.app import build_app  # noqa: E402
+from stacks.composition import build_app  # noqa: E402
 from stacks.stages import STAGES  # noqa: E402
-from tests.synth import Synthesized, synthesize  # noqa: E402
+from tests.synthesis import Synthesized, synthesize  # noqa: E402
 
 _WORKDIR = Path(tempfile.mkdtemp(prefix="cdk-tests-"))
 atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)

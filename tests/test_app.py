@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from aws_cdk import App
 
-from patterns import PatternConfigError
-from stacks.app import build_app
+from cdk_refarch import PatternConfigError
+from stacks.composition import build_app
 from stacks.stages import STAGES
-from tests.synth import CDK_CONTEXT, ROOT
+from tests.synthesis import CDK_CONTEXT, ROOT
 
 
 def test_stages_differ_where_they_should() -> None:
@@ -71,7 +71,7 @@ def test_cdk_json_sets_every_recommended_feature_flag() -> None:
 def _synth(stage: str, outdir: Path) -> subprocess.CompletedProcess[str]:
     """What `make synth STAGE=...` runs: the pinned `cdk synth`, then the summary."""
     return subprocess.run(
-        [sys.executable, "scripts/synth.py", "--stage", stage, "--output", str(outdir)],
+        [sys.executable, "scripts/synth_summary.py", "--stage", stage, "--output", str(outdir)],
         cwd=ROOT,
         capture_output=True,
         text=True,

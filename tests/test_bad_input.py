@@ -12,7 +12,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
 
-from patterns import AccessLogBucket, PatternConfigError, StaticSite, WebAclOptions
+from cdk_refarch import AccessLogBucket, PatternConfigError, StaticSite, WebAclOptions
 from tests.variants import EU_WEST_1, IMPORTED_WEB_ACL, US_EAST_1
 
 

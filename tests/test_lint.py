@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.synth import ROOT
+from tests.synthesis import ROOT
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess[str]:

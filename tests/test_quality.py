@@ -10,7 +10,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from tests.conftest import synthesized_app
-from tests.synth import Synthesized, normalized
+from tests.synthesis import Synthesized, normalized
 
 # cfn-lint findings accepted, each with why: (rule, what the message must say). Anything
 # else that cfn-lint reports fails the test.

@@ -12,7 +12,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_route53 as route53
 
-from patterns import (
+from cdk_refarch import (
     AlarmOptions,
     ApiAuthorization,
     ApiFunction,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.synth import Synthesized
+from tests.synthesis import Synthesized
 from tests.variants_api import API_CERT, API_WEB_ACL, ORIGINS, ZONE_ID
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.synth import Synthesized
+from tests.synthesis import Synthesized
 
 API = "ServerlessApi"
 DATA = "ServerlessApiData"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.synth import Synthesized
+from tests.synthesis import Synthesized
 from tests.variants import CUSTOM_CSP, IMPORTED_CERT, IMPORTED_WEB_ACL, ZONE_ID
 
 
@@ -50,7 +50,7 @@ def test_default_log_bucket_keeps_logs_a_year(variants: Synthesized) -> None:
 
 
 def test_default_content_security_policy(variants: Synthesized) -> None:
-    from patterns import DEFAULT_CONTENT_SECURITY_POLICY
+    from cdk_refarch import DEFAULT_CONTENT_SECURITY_POLICY
 
     csp = _headers(variants, "Defaults")["ContentSecurityPolicy"]
     assert csp == {"ContentSecurityPolicy": DEFAULT_CONTENT_SECURITY_POLICY, "Override": True}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.synth import Synthesized
+from tests.synthesis import Synthesized
 
 STACK = "StaticSite"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"

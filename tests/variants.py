@@ -17,8 +17,8 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks
 
-from patterns import AccessLogBucket, StaticSite, WebAclOptions
-from patterns.nag import acknowledge
+from cdk_refarch import AccessLogBucket, StaticSite, WebAclOptions
+from cdk_refarch.core.nag import acknowledge
 from stacks.static_site_stack import SITE_SOURCES
 
 US_EAST_1 = Environment(account="111111111111", region="us-east-1")

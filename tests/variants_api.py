@@ -10,7 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_sns as sns
 
-from patterns import (
+from cdk_refarch import (
     AlarmOptions,
     ApiAuthorization,
     ApiFunction,
@@ -23,7 +23,7 @@ from patterns import (
     UsagePlanOptions,
     WebAclOptions,
 )
-from patterns.nag import acknowledge
+from cdk_refarch.core.nag import acknowledge
 from stacks.serverless_api_stack import ITEMS_CODE, item_routes
 from tests.variants import EU_WEST_1, ZONE_ID
 

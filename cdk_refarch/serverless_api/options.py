@@ -12,7 +12,7 @@ from typing import Any
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_sns as sns
 
-from patterns.errors import require
+from cdk_refarch.core.errors import require
 
 #: Lambda's memory range in MB.
 MEMORY_RANGE = (128, 10_240)

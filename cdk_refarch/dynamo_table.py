@@ -9,7 +9,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from patterns.errors import require
+from cdk_refarch.core.errors import require
 
 # DynamoDB attribute names: 1..255 bytes; the construct keeps them to a safe charset.
 _MAX_ATTRIBUTE_NAME = 255

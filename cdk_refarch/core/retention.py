@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import aws_logs as logs
 
-from patterns.errors import PatternConfigError
+from cdk_refarch.core.errors import PatternConfigError
 
 # The retention periods CloudWatch Logs accepts, in days (RetentionInDays).
 _RETENTION_BY_DAYS: dict[int, logs.RetentionDays] = {

@@ -1,7 +1,7 @@
 """API Gateway + Lambda + DynamoDB: ``ServerlessApi``."""
 
-from patterns.serverless_api.construct import ServerlessApi
-from patterns.serverless_api.options import (
+from cdk_refarch.serverless_api.construct import ServerlessApi
+from cdk_refarch.serverless_api.options import (
     AlarmOptions,
     ApiAuthorization,
     ApiFunction,

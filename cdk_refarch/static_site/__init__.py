@@ -1,5 +1,5 @@
 """S3 + CloudFront static website: ``StaticSite``."""
 
-from patterns.static_site.construct import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
+from cdk_refarch.static_site.construct import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
 
 __all__ = ["DEFAULT_CONTENT_SECURITY_POLICY", "StaticSite"]

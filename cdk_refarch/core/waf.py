@@ -10,7 +10,7 @@ from aws_cdk import Token
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from patterns.errors import require
+from cdk_refarch.core.errors import require
 
 # WAFv2 rate-based rules accept limits in this range (requests per evaluation window).
 _RATE_LIMIT_RANGE = (10, 2_000_000_000)

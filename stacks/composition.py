@@ -7,8 +7,8 @@ from aws_cdk import App, Aspects, CfnResource, Environment, IAspect, Stack, TagM
 from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
-from patterns.errors import PatternConfigError
-from patterns.static_site.construct import CLOUDFRONT_REGION
+from cdk_refarch.core.errors import PatternConfigError
+from cdk_refarch.static_site.construct import CLOUDFRONT_REGION
 from stacks.serverless_api_stack import ServerlessApiStack, ServerlessDataStack
 from stacks.stages import APPLICATION, StageSettings, stage_from_context
 from stacks.static_site_stack import SiteDomain, StaticSiteStack

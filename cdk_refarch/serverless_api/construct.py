@@ -35,12 +35,13 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from patterns.dns import check_domain
-from patterns.dynamo_table import DynamoTable, TableOptions
-from patterns.errors import require
-from patterns.nag import acknowledge
-from patterns.retention import log_retention
-from patterns.serverless_api.options import (
+from cdk_refarch.core.dns import check_domain
+from cdk_refarch.core.errors import require
+from cdk_refarch.core.nag import acknowledge
+from cdk_refarch.core.retention import log_retention
+from cdk_refarch.core.waf import WebAclOptions, check_web_acl_arn, new_web_acl
+from cdk_refarch.dynamo_table import DynamoTable, TableOptions
+from cdk_refarch.serverless_api.options import (
     AlarmOptions,
     ApiAuthorization,
     ApiFunction,
@@ -50,7 +51,6 @@ from patterns.serverless_api.options import (
     UsagePlanOptions,
     check_cors_origins,
 )
-from patterns.waf import WebAclOptions, check_web_acl_arn, new_web_acl
 
 #: The runtime and the Powertools layer built for it; they move together.
 RUNTIME = lambda_.Runtime.PYTHON_3_14

@@ -8,7 +8,7 @@ from aws_cdk import Arn, ArnFormat, Token
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_route53 as route53
 
-from patterns.errors import require
+from cdk_refarch.core.errors import require
 
 # Lower-case LDH labels of 1..63 characters, at least two labels, 253 characters in all.
 _DOMAIN_NAME = re.compile(r"^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?!-)[a-z0-9-]{2,63}(?<!-)$")

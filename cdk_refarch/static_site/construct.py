@@ -31,12 +31,12 @@ from aws_cdk import aws_s3_deployment as s3_deployment
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from patterns.access_logs import AccessLogBucket
-from patterns.dns import check_domain
-from patterns.errors import PatternConfigError, require
-from patterns.nag import acknowledge, wildcard_object_resources
-from patterns.retention import log_retention
-from patterns.waf import WebAclOptions, check_web_acl_arn, new_web_acl
+from cdk_refarch.core.access_logs import AccessLogBucket
+from cdk_refarch.core.dns import check_domain
+from cdk_refarch.core.errors import PatternConfigError, require
+from cdk_refarch.core.nag import acknowledge, wildcard_object_resources
+from cdk_refarch.core.retention import log_retention
+from cdk_refarch.core.waf import WebAclOptions, check_web_acl_arn, new_web_acl
 
 #: CloudFront reads viewer certificates and CLOUDFRONT-scoped web ACLs from this region only.
 CLOUDFRONT_REGION = "us-east-1"

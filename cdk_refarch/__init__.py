@@ -5,10 +5,11 @@ package named ``constructs`` would shadow the ``constructs`` library that every 
 app imports (``from constructs import Construct``).
 """
 
-from patterns.access_logs import AccessLogBucket
-from patterns.dynamo_table import DynamoTable, ProvisionedCapacity, TableOptions
-from patterns.errors import PatternConfigError
-from patterns.serverless_api import (
+from cdk_refarch.core.access_logs import AccessLogBucket
+from cdk_refarch.core.errors import PatternConfigError
+from cdk_refarch.core.waf import WebAclOptions
+from cdk_refarch.dynamo_table import DynamoTable, ProvisionedCapacity, TableOptions
+from cdk_refarch.serverless_api import (
     AlarmOptions,
     ApiAuthorization,
     ApiFunction,
@@ -18,8 +19,7 @@ from patterns.serverless_api import (
     Throttle,
     UsagePlanOptions,
 )
-from patterns.static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
-from patterns.waf import WebAclOptions
+from cdk_refarch.static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
 
 __all__ = [
     "DEFAULT_CONTENT_SECURITY_POLICY",
