@@ -1,18 +1,21 @@
-"""Reusable CDK constructs, one per architecture pattern.
+"""AWS reference architectures as CDK constructs, with secure defaults.
 
-The package is called ``patterns`` rather than ``constructs`` because a top-level
-package named ``constructs`` would shadow the ``constructs`` library that every CDK
-app imports (``from constructs import Construct``).
+Import name ``cdk_refarch`` (distribution ``cdk-refarch``): the patterns are
+``StaticSite``, ``ServerlessApi`` (with ``DynamoTable``); ``cdk_refarch.core`` holds the
+building blocks they share (front door, secure buckets, alarms, WAF, validation).
 """
 
-from cdk_refarch.core.access_logs import AccessLogBucket
+from cdk_refarch.core.buckets import AccessLogBucket, secure_bucket
 from cdk_refarch.core.errors import PatternConfigError
+from cdk_refarch.core.front_door import FrontDoorOptions
 from cdk_refarch.core.waf import WebAclOptions
 from cdk_refarch.dynamo_table import DynamoTable, ProvisionedCapacity, TableOptions
 from cdk_refarch.serverless_api import (
+    DEFAULT_CORS_ALLOW_HEADERS,
     AlarmOptions,
     ApiAuthorization,
     ApiFunction,
+    ApiGatewayAccountLogging,
     CognitoOptions,
     Route,
     ServerlessApi,
@@ -23,12 +26,15 @@ from cdk_refarch.static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
 
 __all__ = [
     "DEFAULT_CONTENT_SECURITY_POLICY",
+    "DEFAULT_CORS_ALLOW_HEADERS",
     "AccessLogBucket",
     "AlarmOptions",
     "ApiAuthorization",
     "ApiFunction",
+    "ApiGatewayAccountLogging",
     "CognitoOptions",
     "DynamoTable",
+    "FrontDoorOptions",
     "PatternConfigError",
     "ProvisionedCapacity",
     "Route",
@@ -38,4 +44,5 @@ __all__ = [
     "Throttle",
     "UsagePlanOptions",
     "WebAclOptions",
+    "secure_bucket",
 ]

@@ -10,6 +10,8 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from cdk_refarch.core.errors import require
+from cdk_refarch.core.tags import tag_pattern
+from cdk_refarch.core.validation import check_bool, check_int
 
 # DynamoDB attribute names: 1..255 bytes; the construct keeps them to a safe charset.
 _MAX_ATTRIBUTE_NAME = 255
@@ -30,11 +32,10 @@ class ProvisionedCapacity:
 
     def __post_init__(self) -> None:
         for kind in ("read", "write"):
-            low, high = getattr(self, f"min_{kind}"), getattr(self, f"max_{kind}")
-            require(low >= 1, f"min_{kind} ({low}) must be at least 1")
+            low = check_int(f"min_{kind}", getattr(self, f"min_{kind}"), minimum=1)
+            high = check_int(f"max_{kind}", getattr(self, f"max_{kind}"), minimum=1)
             require(low <= high, f"min_{kind} ({low}) must not exceed max_{kind} ({high})")
-        target = self.target_utilization_percent
-        require(20 <= target <= 90, f"target_utilization_percent ({target}) must be from 20 to 90")
+        check_int("target_utilization_percent", self.target_utilization_percent, minimum=20, maximum=90)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class TableOptions:
     deletion_protection: bool = False
 
     def __post_init__(self) -> None:
+        check_bool("point_in_time_recovery", self.point_in_time_recovery)
+        check_bool("deletion_protection", self.deletion_protection)
         _check_attribute_name("partition_key", self.partition_key.name)
         if self.sort_key is not None:
             _check_attribute_name("sort_key", self.sort_key.name)
@@ -88,6 +91,8 @@ class DynamoTable(Construct):
     stateful stack that owns the table apart from the API that uses it.
     """
 
+    PATTERN = "dynamo-table"
+
     def __init__(
         self,
         scope: Construct,
@@ -97,6 +102,7 @@ class DynamoTable(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        tag_pattern(self)
         self.table = dynamodb.TableV2(
             self,
             "Table",

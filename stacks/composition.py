@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
-import jsii
-from aws_cdk import App, Aspects, CfnResource, Environment, IAspect, Stack, TagManager, Tags, Validations
+from aws_cdk import App, Environment, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
-from constructs import IConstruct
 
 from cdk_refarch.core.errors import PatternConfigError
-from cdk_refarch.static_site.construct import CLOUDFRONT_REGION
-from stacks.serverless_api_stack import ServerlessApiStack, ServerlessDataStack
-from stacks.stages import APPLICATION, StageSettings, stage_from_context
-from stacks.static_site_stack import SiteDomain, StaticSiteStack
+from cdk_refarch.core.tags import tag_stack
+from cdk_refarch.core.waf import CLOUDFRONT_REGION
+from stacks.account.stack import AccountStack
+from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
+from stacks.stages import ALARM_EMAIL_CONTEXT, APPLICATION, StageSettings, stage_from_context
+from stacks.static_site.stack import SiteDomain, StaticSiteStack
+
+#: The account stack is one per account and region, whatever the stage.
+ACCOUNT_STACK_NAME = "refarch-account"
 
 
 def build_app(app: App) -> list[Stack]:
     """Add the stage's stacks to ``app`` and turn on cdk-nag for all of them.
 
-    Context: ``stage`` (sandbox|production), ``account`` and ``region`` (optional), and
-    for a custom domain on the static site ``site_domain``, ``hosted_zone_id``,
-    ``hosted_zone_name``.
+    Context: ``stage`` (sandbox|production), ``alarm_email``, ``account`` and ``region``
+    (optional), and for a custom domain on the static site ``site_domain``,
+    ``hosted_zone_id``, ``hosted_zone_name``.
     """
     stage = stage_from_context(app.node)
     account = app.node.try_get_context("account")
     env = Environment(account=account, region=app.node.try_get_context("region"))
+    account_stack = AccountStack(
+        app,
+        "Account",
+        stack_name=ACCOUNT_STACK_NAME,
+        description="Account-wide settings: API Gateway's CloudWatch Logs role (retained)",
+        env=env,
+    )
     data = ServerlessDataStack(
         app,
         "ServerlessApiData",
@@ -32,58 +42,51 @@ def build_app(app: App) -> list[Stack]:
         stage=stage,
         env=env,
     )
-    stacks: list[Stack] = [
-        StaticSiteStack(
-            app,
-            "StaticSite",
-            stack_name=f"{stage.name}-static-site",
-            description=f"S3 + CloudFront static website ({stage.name})",
-            stage=stage,
-            domain=_site_domain(app),
-            # CloudFront reads certificates and web ACLs from us-east-1 only, so the
-            # stack that may create them is pinned there; the account stays open.
-            env=Environment(account=account, region=CLOUDFRONT_REGION),
-        ),
-        data,
-        ServerlessApiStack(
-            app,
-            "ServerlessApi",
-            stack_name=f"{stage.name}-serverless-api",
-            description=f"API Gateway + Lambda items service ({stage.name})",
-            stage=stage,
-            table=data.items.table,
-            env=env,
-        ),
-    ]
+    api = ServerlessApiStack(
+        app,
+        "ServerlessApi",
+        stack_name=f"{stage.name}-serverless-api",
+        description=f"API Gateway + Lambda items service ({stage.name})",
+        stage=stage,
+        table=data.items.table,
+        env=env,
+    )
+    # The API stage's execution logs need the account's API Gateway role first.
+    api.add_stack_dependency(account_stack)
+    site = StaticSiteStack(
+        app,
+        "StaticSite",
+        stack_name=f"{stage.name}-static-site",
+        description=f"S3 + CloudFront static website ({stage.name})",
+        stage=stage,
+        domain=_site_domain(app),
+        # CloudFront reads certificates, web ACLs and log delivery sources from
+        # us-east-1 only, so the stack that creates them is pinned there.
+        env=Environment(account=account, region=CLOUDFRONT_REGION),
+    )
+    stacks: list[Stack] = [account_stack, site, data, api]
     for stack in stacks:
-        _tag(stack, stage)
+        tag_stack(stack, _stack_tags(stack, stage))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stacks
 
 
-def _tag(stack: Stack, stage: StageSettings) -> None:
-    tags = {"Application": APPLICATION, "Stage": stage.name, "Pattern": stack.PATTERN}
-    for key, value in tags.items():
-        Tags.of(stack).add(key, value)
-    Aspects.of(stack).add(_TagRawResources(tags))
+def _stack_tags(stack: Stack, stage: StageSettings) -> dict[str, str]:
+    # The account stack is shared by every stage: a Stage tag would flip with each deploy.
+    if isinstance(stack, AccountStack):
+        return {"Application": APPLICATION}
+    return {"Application": APPLICATION, "Stage": stage.name}
 
 
-@jsii.implements(IAspect)
-class _TagRawResources:
-    """Tag the roles and functions CDK builds as raw CfnResource, which Tags.of skips.
-
-    CDK's own custom-resource providers (e.g. the one that empties buckets before
-    deletion) are made that way; without this their role and function are untagged.
-    """
-
-    TYPES = ("AWS::IAM::Role", "AWS::Lambda::Function")
-
-    def __init__(self, tags: dict[str, str]) -> None:
-        self._tags = [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
-
-    def visit(self, node: IConstruct) -> None:
-        if isinstance(node, CfnResource) and node.cfn_resource_type in self.TYPES and not TagManager.is_taggable(node):
-            node.add_property_override("Tags", self._tags)
+def alarm_email_warning(stage: StageSettings) -> str | None:
+    """What synth prints when alarms would notify nobody."""
+    if stage.alarm_email is not None:
+        return None
+    return (
+        f"warning: no alarm e-mail for stage {stage.name}: alarms notify an SNS topic nobody reads. "
+        f"Pass -c {ALARM_EMAIL_CONTEXT}=you@example.com (make ... ALARM_EMAIL=you@example.com); "
+        "make deploy STAGE=production refuses without one."
+    )
 
 
 def _site_domain(app: App) -> SiteDomain | None:

@@ -25,16 +25,22 @@ _WORKDIR = Path(tempfile.mkdtemp(prefix="cdk-tests-"))
 atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)
 
 
+#: Production is synthesized with an alarm e-mail, as `make deploy` requires; the
+#: sandbox without, as a first `make sandbox` runs.
+ALARM_EMAIL = {"production": "alarms@example.com"}
+
+
 @cache
 def synthesized_app(stage: str) -> Synthesized:
     """The whole app for ``stage``, built and synthesized once per session."""
-    return synthesize(_WORKDIR / f"app-{stage}", build_app, stage=stage)
+    context = {"stage": stage, **({"alarm_email": ALARM_EMAIL[stage]} if stage in ALARM_EMAIL else {})}
+    return synthesize(_WORKDIR / f"app-{stage}", build_app, **context)
 
 
 @cache
 def synthesized_variants() -> Synthesized:
     """Test-only stacks that exercise each construct option, synthesized once."""
-    from tests.variants import build_variants
+    from tests.cdk_refarch.static_site.variants import build_variants
 
     return synthesize(_WORKDIR / "variants", build_variants)
 

@@ -37,10 +37,8 @@ ALLOWED_RETENTION_DAYS: tuple[int, ...] = tuple(_RETENTION_BY_DAYS)
 
 def log_retention(prop: str, days: int) -> logs.RetentionDays:
     """The RetentionDays for ``days``; a clear error naming ``prop`` otherwise."""
-    try:
-        return _RETENTION_BY_DAYS[days]
-    except (KeyError, TypeError):
-        allowed = ", ".join(str(d) for d in ALLOWED_RETENTION_DAYS)
-        raise PatternConfigError(
-            f"{prop} ({days!r}) must be one of the CloudWatch Logs retention periods: {allowed}"
-        ) from None
+    allowed = ", ".join(str(d) for d in ALLOWED_RETENTION_DAYS)
+    message = f"{prop} ({days!r}) must be one of the CloudWatch Logs retention periods: {allowed}"
+    if isinstance(days, bool) or not isinstance(days, int) or days not in _RETENTION_BY_DAYS:
+        raise PatternConfigError(message)
+    return _RETENTION_BY_DAYS[days]

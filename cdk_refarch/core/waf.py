@@ -1,4 +1,4 @@
-"""WAFv2 web ACLs: the one definition every pattern attaches to its front door."""
+"""WAFv2 web ACLs: the one definition every front door attaches, and its logging."""
 
 from __future__ import annotations
 
@@ -6,45 +6,75 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from aws_cdk import Token
+from aws_cdk import ArnFormat, Names, RemovalPolicy, Stack, Token
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
+from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
 from cdk_refarch.core.errors import require
+from cdk_refarch.core.retention import log_retention
+from cdk_refarch.core.validation import check_int
 
-# WAFv2 rate-based rules accept limits in this range (requests per evaluation window).
-_RATE_LIMIT_RANGE = (10, 2_000_000_000)
+WafScope = Literal["CLOUDFRONT", "REGIONAL"]
 
-# CLOUDFRONT-scoped ACLs live in us-east-1 under "global/"; REGIONAL ones under "regional/".
-_WEB_ACL_ARN = {
-    "CLOUDFRONT": (
-        re.compile(r"^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global/webacl/[\w-]+/[\w-]+$"),
-        "arn:aws:wafv2:us-east-1:ACCOUNT:global/webacl/NAME/ID",
-    ),
-    "REGIONAL": (
-        re.compile(r"^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]+/[\w-]+$"),
-        "arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID",
-    ),
-}
+#: CloudFront takes CLOUDFRONT-scoped web ACLs (and certificates) from this region only.
+CLOUDFRONT_REGION = "us-east-1"
+
+#: WAFv2 rate-based rules accept limits in this range (requests per evaluation window).
+RATE_LIMIT_RANGE = (10, 2_000_000_000)
+
+#: Headers WAF must not write into its logs: credentials and session cookies.
+REDACTED_HEADERS = ("authorization", "cookie")
+
+#: AWS managed rule groups, in evaluation order after the IP reputation list: known
+#: malicious sources first (cheap), then request-shape rules.
+MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+)
+
+_WEB_ACL_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):wafv2:(?P<region>[a-z0-9-]+):\d{12}:(?P<scope>global|regional)/webacl/[\w-]+/[\w-]+$"
+)
 
 
-def check_web_acl_arn(arn: str, waf_scope: Literal["CLOUDFRONT", "REGIONAL"]) -> None:
-    """An existing web ACL's ARN must have the scope the front door needs (when known)."""
+def check_web_acl_arn(arn: str, waf_scope: WafScope, stack: Stack) -> None:
+    """An existing web ACL's ARN must have the scope, region and partition the front door
+    needs: a CloudFront ACL is global and in us-east-1; a regional one is in the stack's
+    region. Parts the stack leaves open (an environment-agnostic region) are not checked."""
     if Token.is_unresolved(arn):
         return
-    pattern, shape = _WEB_ACL_ARN[waf_scope]
+    shape = (
+        f"arn:aws:wafv2:{CLOUDFRONT_REGION}:ACCOUNT:global/webacl/NAME/ID"
+        if waf_scope == "CLOUDFRONT"
+        else "arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID"
+    )
+    match = _WEB_ACL_ARN.match(arn)
+    wanted_scope = "global" if waf_scope == "CLOUDFRONT" else "regional"
     require(
-        bool(pattern.match(arn)),
+        match is not None and match["scope"] == wanted_scope,
         f"web_acl_arn ({arn!r}) must be the ARN of a WAFv2 web ACL with {waf_scope} scope ({shape})",
+    )
+    assert match is not None
+    region = CLOUDFRONT_REGION if waf_scope == "CLOUDFRONT" else stack.region
+    if Token.is_unresolved(region):
+        return
+    require(
+        match["region"] == region,
+        f"web_acl_arn ({arn!r}) is in {match['region']}: a {waf_scope} web ACL for this stack must be in {region}",
+    )
+    partition = RegionInfo.get(region).partition
+    require(
+        partition is None or match["partition"] == partition,
+        f"web_acl_arn ({arn!r}) is in partition {match['partition']}: the stack's region {region} is in {partition}",
     )
 
 
 @dataclass(frozen=True)
 class WebAclOptions:
     """A WAFv2 web ACL that a pattern creates for its front door.
-
-    The ACL allows by default and applies the AWS managed common rule set (OWASP-style
-    protections) and a per-IP rate limit; metrics and sampled requests are on.
 
     :param rate_limit: requests a single client IP may send in any 5-minute window
         before WAF blocks it.
@@ -53,62 +83,100 @@ class WebAclOptions:
     rate_limit: int = 1000
 
     def __post_init__(self) -> None:
-        low, high = _RATE_LIMIT_RANGE
-        require(
-            isinstance(self.rate_limit, int) and low <= self.rate_limit <= high,
-            f"rate_limit ({self.rate_limit!r}) must be an integer from {low} to {high}",
-        )
+        low, high = RATE_LIMIT_RANGE
+        check_int("rate_limit", self.rate_limit, minimum=low, maximum=high)
 
 
-def new_web_acl(
-    parent: Construct,
-    construct_id: str,
-    *,
-    waf_scope: Literal["CLOUDFRONT", "REGIONAL"],
-    options: WebAclOptions,
-    metric_prefix: str,
-) -> wafv2.CfnWebACL:
-    """Create the web ACL described by ``options`` under ``parent``.
+class WebAcl(Construct):
+    """A web ACL (allow by default) with AWS managed rules, a per-IP rate rule and logs.
 
-    CLOUDFRONT-scoped ACLs must be created in us-east-1; REGIONAL ones in the region of
-    the API or load balancer they protect.
+    Rules: the Amazon IP reputation list, the common rule set (OWASP-style) and known
+    bad inputs (e.g. Log4j and Java deserialization probes), then the rate rule. Every
+    request WAF evaluates is logged to a log group named ``aws-waf-logs-...`` (the
+    prefix WAF requires) with the stage's retention, the ``authorization`` and
+    ``cookie`` headers redacted. A CLOUDFRONT-scoped ACL, and so its log group, must be
+    created in us-east-1; a REGIONAL one in the region of what it protects.
+
+    Attributes: ``web_acl`` (the CfnWebACL), ``arn``, ``log_group``.
     """
 
-    def visibility(metric: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
-        return wafv2.CfnWebACL.VisibilityConfigProperty(
-            cloud_watch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        waf_scope: WafScope,
+        options: WebAclOptions,
+        metric_prefix: str,
+        log_retention_days: int,
+        removal_policy: RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        retention = log_retention("log_retention_days", log_retention_days)
+        self.web_acl = wafv2.CfnWebACL(
+            self,
+            "Resource",
+            scope=waf_scope,
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=_visibility(f"{metric_prefix}WebAcl"),
+            rules=[*_managed_rules(), _rate_rule(options.rate_limit, priority=len(MANAGED_RULE_GROUPS))],
+        )
+        self.arn = self.web_acl.attr_arn
+        log_group_name = "aws-waf-logs-" + Names.unique_resource_name(self, max_length=100, separator="-")
+        self.log_group = logs.LogGroup(
+            self, "Logs", log_group_name=log_group_name, retention=retention, removal_policy=removal_policy
+        )
+        # WAF takes the log group's ARN without the ":*" that LogGroup.log_group_arn ends with.
+        destination = Stack.of(self).format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=self.log_group.log_group_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        wafv2.CfnLoggingConfiguration(
+            self,
+            "Logging",
+            resource_arn=self.arn,
+            log_destination_configs=[destination],
+            redacted_fields=[
+                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": header})
+                for header in REDACTED_HEADERS
+            ],
         )
 
-    return wafv2.CfnWebACL(
-        parent,
-        construct_id,
-        scope=waf_scope,
-        default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-        visibility_config=visibility(f"{metric_prefix}WebAcl"),
-        rules=[
-            wafv2.CfnWebACL.RuleProperty(
-                name="AWSManagedRulesCommonRuleSet",
-                priority=0,
-                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                        vendor_name="AWS", name="AWSManagedRulesCommonRuleSet"
-                    )
-                ),
-                visibility_config=visibility("AWSManagedRulesCommonRuleSet"),
+
+def _visibility(metric: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+    return wafv2.CfnWebACL.VisibilityConfigProperty(
+        cloud_watch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True
+    )
+
+
+def _managed_rules() -> list[wafv2.CfnWebACL.RuleProperty]:
+    return [
+        wafv2.CfnWebACL.RuleProperty(
+            name=group,
+            priority=priority,
+            override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+            statement=wafv2.CfnWebACL.StatementProperty(
+                managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                    vendor_name="AWS", name=group
+                )
             ),
-            wafv2.CfnWebACL.RuleProperty(
-                name="RateLimitPerIp",
-                priority=1,
-                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                        aggregate_key_type="IP",
-                        limit=options.rate_limit,
-                        evaluation_window_sec=300,
-                    )
-                ),
-                visibility_config=visibility("RateLimitPerIp"),
-            ),
-        ],
+            visibility_config=_visibility(group),
+        )
+        for priority, group in enumerate(MANAGED_RULE_GROUPS)
+    ]
+
+
+def _rate_rule(limit: int, priority: int) -> wafv2.CfnWebACL.RuleProperty:
+    return wafv2.CfnWebACL.RuleProperty(
+        name="RateLimitPerIp",
+        priority=priority,
+        action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+        statement=wafv2.CfnWebACL.StatementProperty(
+            rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                aggregate_key_type="IP", limit=limit, evaluation_window_sec=300
+            )
+        ),
+        visibility_config=_visibility("RateLimitPerIp"),
     )

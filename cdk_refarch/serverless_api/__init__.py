@@ -1,6 +1,7 @@
 """API Gateway + Lambda + DynamoDB: ``ServerlessApi``."""
 
-from cdk_refarch.serverless_api.construct import ServerlessApi
+from cdk_refarch.serverless_api.account_logging import ApiGatewayAccountLogging
+from cdk_refarch.serverless_api.construct import DEFAULT_CORS_ALLOW_HEADERS, ServerlessApi
 from cdk_refarch.serverless_api.options import (
     AlarmOptions,
     ApiAuthorization,
@@ -12,9 +13,11 @@ from cdk_refarch.serverless_api.options import (
 )
 
 __all__ = [
+    "DEFAULT_CORS_ALLOW_HEADERS",
     "AlarmOptions",
     "ApiAuthorization",
     "ApiFunction",
+    "ApiGatewayAccountLogging",
     "CognitoOptions",
     "Route",
     "ServerlessApi",

@@ -12,7 +12,22 @@ from typing import Any
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_sns as sns
 
+from cdk_refarch.core.alarms import check_email
 from cdk_refarch.core.errors import require
+from cdk_refarch.core.validation import check_bool, check_env_var_names, check_int, check_number
+
+#: A new account's concurrency quota; Lambda keeps 100 of it unreserved, so at most 900
+#: can be reserved unless the account's quota has been raised (``account_concurrency_limit``).
+DEFAULT_ACCOUNT_CONCURRENCY = 1000
+UNRESERVED_CONCURRENCY_MINIMUM = 100
+#: API Gateway's integration timeout for REST APIs, in milliseconds.
+INTEGRATION_TIMEOUT_MS = 29_000
+#: Names that hold a secret: their value must come from Secrets Manager or SSM, not the template.
+SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE)
+_SECRET_ARN = re.compile(
+    r"^arn:aws[a-z-]*:(?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+"
+    r"|ssm:[a-z0-9-]+:\d{12}:parameter/[\w/+=.@-]+)$"
+)
 
 #: Lambda's memory range in MB.
 MEMORY_RANGE = (128, 10_240)
@@ -40,7 +55,7 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 _PATH_SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\})$")
 _HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
-_ORIGIN = re.compile(r"^https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$")
+_ORIGIN = re.compile(r"^https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?P<port>\d{1,5}))?$")
 
 
 class ApiAuthorization(Enum):
@@ -63,31 +78,39 @@ class ApiFunction:
         granted exactly these on the table, nothing more.
     :param reserved_concurrency: caps concurrent executions (and so the load on the
         table); ``None`` leaves the function on the account's unreserved pool.
+    :param account_concurrency_limit: the account's concurrency quota, if raised above
+        the default 1,000; reserved concurrency must leave 100 of it unreserved.
+    :param environment: plain settings; a name that looks like a secret (PASSWORD,
+        SECRET, TOKEN, API_KEY...) is refused: pass it in ``secrets``.
+    :param secrets: environment variable -> ARN of a Secrets Manager secret or SSM
+        parameter. The function gets the ARN (never the value) and read access to
+        it, and fetches the value at run time (e.g. Powertools' parameters utility).
+        A secret under a customer-managed KMS key also needs ``kms:Decrypt`` on that key.
     """
 
     code_path: str
-    handler: str = "app.handler"
+    handler: str = "handler.handler"
     memory_size: int = 256
     timeout_seconds: int = 10
     table_actions: tuple[str, ...] = ()
     reserved_concurrency: int | None = None
+    account_concurrency_limit: int = DEFAULT_ACCOUNT_CONCURRENCY
     environment: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         low, high = MEMORY_RANGE
-        require(
-            isinstance(self.memory_size, int) and low <= self.memory_size <= high,
-            f"memory_size ({self.memory_size!r}) must be an integer from {low} to {high} MB",
-        )
+        check_int("memory_size", self.memory_size, minimum=low, maximum=high, unit="MB")
         low, high = TIMEOUT_RANGE
-        require(
-            isinstance(self.timeout_seconds, int) and low <= self.timeout_seconds <= high,
-            f"timeout_seconds ({self.timeout_seconds!r}) must be from {low} to {high}: API Gateway "
-            "ends a REST API integration after 29 seconds",
+        check_int(
+            "timeout_seconds (API Gateway ends a REST API integration after 29 seconds)",
+            self.timeout_seconds,
+            minimum=low,
+            maximum=high,
         )
         require(
             bool(_HANDLER.match(self.handler)),
-            f"handler ({self.handler!r}) must be 'module.function', e.g. 'app.handler'",
+            f"handler ({self.handler!r}) must be 'module.function', e.g. 'handler.handler'",
         )
         require(os.path.isdir(self.code_path), f"code_path ({self.code_path!r}) must be an existing folder")
         module_file = os.path.join(self.code_path, *self.handler.split(".")[:-1]) + ".py"
@@ -101,12 +124,46 @@ class ApiFunction:
             f"table_actions ({', '.join(unknown)}) are not item-level DynamoDB actions; "
             f"allowed: {', '.join(sorted(TABLE_ACTIONS))}",
         )
-        if self.reserved_concurrency is not None:
+        self._check_concurrency()
+        self._check_environment()
+
+    def _check_concurrency(self) -> None:
+        limit = check_int("account_concurrency_limit", self.account_concurrency_limit, minimum=1000)
+        if self.reserved_concurrency is None:
+            return
+        reservable = limit - UNRESERVED_CONCURRENCY_MINIMUM
+        check_int(
+            "reserved_concurrency (0 would stop the function; None leaves it unreserved)",
+            self.reserved_concurrency,
+            minimum=1,
+        )
+        require(
+            self.reserved_concurrency <= reservable,
+            f"reserved_concurrency ({self.reserved_concurrency}) must be at most {reservable}: Lambda keeps "
+            f"{UNRESERVED_CONCURRENCY_MINIMUM} of the account's {limit} unreserved; if your account's quota "
+            "is higher, say so with account_concurrency_limit",
+        )
+
+    def _check_environment(self) -> None:
+        check_env_var_names("environment variable", self.environment)
+        check_env_var_names("secrets variable", self.secrets)
+        for name, value in self.environment.items():
+            require(isinstance(value, str), f"environment variable {name} ({value!r}) must be a string")
             require(
-                isinstance(self.reserved_concurrency, int) and self.reserved_concurrency >= 1,
-                f"reserved_concurrency ({self.reserved_concurrency!r}) must be at least 1 "
-                "(0 would stop the function), or None",
+                not SECRET_NAME.search(name),
+                f"environment variable {name} looks like a secret, and environment variables are plain "
+                f"text in the template and the console: pass secrets={{{name!r}: '<ARN of a Secrets "
+                "Manager secret or SSM parameter>'}, and the function reads the value at run time",
             )
+        for name, arn in self.secrets.items():
+            require(
+                isinstance(arn, str) and bool(_SECRET_ARN.match(arn)),
+                f"secrets variable {name} ({arn!r}) must be the ARN of a Secrets Manager secret "
+                "(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME) or an SSM parameter "
+                "(arn:aws:ssm:REGION:ACCOUNT:parameter/NAME)",
+            )
+        both = sorted(set(self.environment) & set(self.secrets))
+        require(not both, f"environment and secrets both set {', '.join(both)}")
 
 
 @dataclass(frozen=True)
@@ -134,6 +191,13 @@ class Route:
             and (self.path == "/" or all(_PATH_SEGMENT.match(segment) for segment in segments)),
             f"path ({self.path!r}) must start with '/' and hold segments such as 'items' or '{{id}}'",
         )
+        names = self.path_parameters
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        require(
+            not repeated,
+            f"path ({self.path!r}) repeats the path variable {{{repeated[0] if repeated else ''}}}: "
+            "each variable of a path needs its own name",
+        )
         if self.body_schema is not None:
             require(
                 self.method in _BODY_METHODS,
@@ -160,10 +224,12 @@ class Throttle:
     burst_limit: int = 100
 
     def __post_init__(self) -> None:
-        require(self.rate_limit > 0, f"rate_limit ({self.rate_limit!r}) must be above 0")
+        check_number("rate_limit", self.rate_limit, above=0, unit="requests/s")
+        check_int("burst_limit", self.burst_limit, minimum=1)
         require(
-            isinstance(self.burst_limit, int) and self.burst_limit >= 1,
-            f"burst_limit ({self.burst_limit!r}) must be an integer of at least 1",
+            self.burst_limit >= self.rate_limit,
+            f"burst_limit ({self.burst_limit}) must not be below rate_limit ({self.rate_limit:g}): "
+            "the bucket must hold at least one second of steady traffic",
         )
 
 
@@ -181,7 +247,7 @@ class UsagePlanOptions:
 
     def __post_init__(self) -> None:
         Throttle(self.rate_limit, self.burst_limit)
-        require(self.quota_per_day >= 1, f"quota_per_day ({self.quota_per_day!r}) must be at least 1")
+        check_int("quota_per_day", self.quota_per_day, minimum=1)
 
 
 @dataclass(frozen=True)
@@ -196,24 +262,39 @@ class CognitoOptions:
     existing_user_pool: cognito.IUserPool | None = None
     mfa_required: bool = False
 
+    def __post_init__(self) -> None:
+        check_bool("mfa_required", self.mfa_required)
+
 
 @dataclass(frozen=True)
 class AlarmOptions:
     """The alarms' thresholds and where they notify.
 
     :param topic: an SNS topic to notify; ``None`` creates an encrypted one.
+    :param email: subscribe this address to the topic created here, so that alarms
+        reach a person (SNS asks the address to confirm first).
+    :param latency_p99_ms: at most 29,000: API Gateway ends an integration then, so a
+        higher threshold could never be crossed.
     """
 
     server_error_rate: float = 0.01
     latency_p99_ms: int = 3000
     topic: sns.ITopic | None = None
+    email: str | None = None
 
     def __post_init__(self) -> None:
-        require(
-            0 < self.server_error_rate < 1,
-            f"server_error_rate ({self.server_error_rate!r}) must be a fraction between 0 and 1",
+        check_number("server_error_rate (a fraction of requests)", self.server_error_rate, above=0, below=1)
+        check_int(
+            "latency_p99_ms (API Gateway's integration timeout is 29 s)",
+            self.latency_p99_ms,
+            minimum=1,
+            maximum=INTEGRATION_TIMEOUT_MS,
         )
-        require(self.latency_p99_ms >= 1, f"latency_p99_ms ({self.latency_p99_ms!r}) must be at least 1")
+        check_email("email", self.email)
+        require(
+            self.topic is None or self.email is None,
+            "email is only used with the topic created here; subscribe it to your own topic instead",
+        )
 
 
 def check_cors_origins(origins: tuple[str, ...]) -> None:
@@ -221,8 +302,33 @@ def check_cors_origins(origins: tuple[str, ...]) -> None:
     if origins == ("*",):
         return
     for origin in origins:
+        match = _ORIGIN.match(origin) if isinstance(origin, str) else None
         require(
-            bool(_ORIGIN.match(origin)),
+            match is not None,
             f"cors_origins entry ({origin!r}) must be an origin such as 'https://app.example.com' "
             "(scheme, lower-case host, optional port, no path); pass ('*',) alone to allow any origin",
         )
+        assert match is not None
+        port = match["port"]
+        require(
+            port is None or 1 <= int(port) <= 65535,
+            f"cors_origins entry ({origin!r}) has port {port}: ports are 1 to 65535",
+        )
+
+
+def check_sibling_path_variables(routes: tuple[Route, ...]) -> None:
+    """API Gateway has one resource per path: ``/items/{id}`` and ``/items/{key}`` would
+    be two variables under one parent, which it refuses."""
+    seen: dict[str, str] = {}
+    for route in routes:
+        segments = route.path.strip("/").split("/")
+        for depth, segment in enumerate(segments):
+            if not segment.startswith("{"):
+                continue
+            parent = "/" + "/".join(segments[:depth])
+            other = seen.setdefault(parent, segment)
+            require(
+                other == segment,
+                f"routes use {other} and {segment} under {parent}: API Gateway allows one path "
+                "variable name per parent; use the same name in both",
+            )

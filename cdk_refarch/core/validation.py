@@ -1,0 +1,90 @@
+"""Checks shared by every pattern's options: numbers, names and strings.
+
+Each raises :class:`~cdk_refarch.core.errors.PatternConfigError` with a message that
+names the property, the value given and what is allowed. Numbers reject ``bool``
+(``True`` is an ``int`` to Python, and would silently become 1), NaN and infinity
+(jsii cannot serialize them: the kernel dies and every later CDK call in the process
+fails with a broken pipe).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+from cdk_refarch.core.errors import PatternConfigError, require
+
+# Lambda (and the shell) take environment variable names of this form.
+_ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _range_text(minimum: float | None, maximum: float | None, unit: str) -> str:
+    suffix = f" {unit}" if unit else ""
+    if minimum is not None and maximum is not None:
+        return f"from {minimum:g} to {maximum:g}{suffix}"
+    if minimum is not None:
+        return f"at least {minimum:g}{suffix}"
+    if maximum is not None:
+        return f"at most {maximum:g}{suffix}"
+    return ""
+
+
+def check_int(
+    prop: str, value: object, *, minimum: int | None = None, maximum: int | None = None, unit: str = ""
+) -> int:
+    """``value`` as an int within [minimum, maximum]; bool and non-integers fail."""
+    allowed = " ".join(part for part in ("an integer", _range_text(minimum, maximum, unit)) if part)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PatternConfigError(f"{prop} ({value!r}) must be {allowed}")
+    require(minimum is None or value >= minimum, f"{prop} ({value!r}) must be {allowed}")
+    require(maximum is None or value <= maximum, f"{prop} ({value!r}) must be {allowed}")
+    return value
+
+
+def check_number(
+    prop: str,
+    value: object,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+    below: float | None = None,
+    unit: str = "",
+) -> float:
+    """``value`` as a finite number within the bounds; bool, NaN and infinity fail.
+
+    ``minimum``/``maximum`` are inclusive, ``above``/``below`` exclusive.
+    """
+    parts = [_range_text(minimum, maximum, unit)]
+    if above is not None:
+        parts.append(f"above {above:g}")
+    if below is not None:
+        parts.append(f"below {below:g}")
+    allowed = "a finite number" + "".join(f" {part}" for part in parts if part)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise PatternConfigError(f"{prop} ({value!r}) must be {allowed}")
+    within = (
+        (minimum is None or value >= minimum)
+        and (maximum is None or value <= maximum)
+        and (above is None or value > above)
+        and (below is None or value < below)
+    )
+    require(within, f"{prop} ({value!r}) must be {allowed}")
+    return float(value)
+
+
+def check_bool(prop: str, value: object) -> bool:
+    """Only ``True`` or ``False``: a truthy string or 1 is refused, not guessed."""
+    require(isinstance(value, bool), f"{prop} ({value!r}) must be True or False")
+    return bool(value)
+
+
+def check_env_var_names(prop: str, names: Iterable[str]) -> None:
+    """Every name is ``[A-Za-z_][A-Za-z0-9_]*``, as Lambda requires."""
+    for name in names:
+        require(
+            isinstance(name, str) and bool(_ENV_VAR_NAME.match(name)),
+            f"{prop} name ({name!r}) must match [A-Za-z_][A-Za-z0-9_]*: letters, digits and _, "
+            "not starting with a digit",
+        )

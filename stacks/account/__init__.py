@@ -1,0 +1,1 @@
+"""The account stack: settings that exist once per account and region."""

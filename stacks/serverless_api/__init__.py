@@ -1,0 +1,1 @@
+"""The items service: its data stack, its API stack and their per-stage settings."""

@@ -1,0 +1,1 @@
+"""The static website stack and its per-stage settings."""

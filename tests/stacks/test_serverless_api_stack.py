@@ -1,0 +1,237 @@
+"""The items service as the app builds it: a data stack and an API stack, per stage."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.synthesis import Synthesized
+
+API = "ServerlessApi"
+DATA = "ServerlessApiData"
+
+
+@pytest.fixture(params=["sandbox", "production"])
+def app(request: pytest.FixtureRequest) -> Synthesized:
+    return request.getfixturevalue(request.param)
+
+
+def _stage(app: Synthesized) -> str:
+    return "production" if app.stacks[API].stack_name.startswith("production") else "sandbox"
+
+
+# --- the data stack ---------------------------------------------------------------------
+
+
+def test_table_keys_billing_pitr_and_encryption(app: Synthesized) -> None:
+    _, table = app.only(DATA, "AWS::DynamoDB::GlobalTable")
+    props = table["Properties"]
+    assert props["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert props["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    (replica,) = props["Replicas"]
+    assert replica["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    # AWS-owned key: no SSESpecification with a KMS key.
+    assert "SSESpecification" not in props or props["SSESpecification"].get("SSEEnabled") is False
+
+
+def test_table_protection_follows_the_stage(app: Synthesized) -> None:
+    logical_id, table = app.only(DATA, "AWS::DynamoDB::GlobalTable")
+    (replica,) = table["Properties"]["Replicas"]
+    if _stage(app) == "production":
+        assert replica["DeletionProtectionEnabled"] is True
+        assert table["DeletionPolicy"] == "Retain"
+    else:
+        assert replica.get("DeletionProtectionEnabled", False) is False
+        assert table["DeletionPolicy"] == "Delete"
+    # Stateful: the logical ID must never change, or CloudFormation replaces the table.
+    assert logical_id == "ItemsTableE2D1F4C3"
+
+
+# --- the API stack ----------------------------------------------------------------------
+
+
+def test_function_runtime_architecture_tracing_and_layer(app: Synthesized) -> None:
+    _, function = app.only(API, "AWS::Lambda::Function")
+    props = function["Properties"]
+    assert props["Runtime"] == "python3.14"
+    assert props["Architectures"] == ["arm64"]
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    assert props["Handler"] == "app.handler"
+    assert (props["MemorySize"], props["Timeout"]) == (256, 10)
+    (layer,) = props["Layers"]
+    assert layer["Fn::Join"][1][-1] == ":017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-arm64:36"
+
+
+def test_function_environment_points_at_the_data_stack_table(app: Synthesized) -> None:
+    _, function = app.only(API, "AWS::Lambda::Function")
+    env = function["Properties"]["Environment"]["Variables"]
+    output = env["TABLE_NAME"]["Fn::GetStackOutput"]
+    assert output["StackName"] == app.stacks[DATA].stack_name
+    assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["LOG_LEVEL"]) == (
+        "items",
+        "items",
+        "INFO",
+    )
+
+
+def test_function_may_use_only_the_table_actions_it_needs(app: Synthesized) -> None:
+    _, policy = app.only(API, "AWS::IAM::Policy")
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    dynamo = [s for s in statements if any(a.startswith("dynamodb:") for a in s["Action"])]
+    assert len(dynamo) == 1
+    assert sorted(dynamo[0]["Action"]) == [
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Scan",
+        "dynamodb:UpdateItem",
+    ]
+    assert "Fn::GetStackOutput" in dynamo[0]["Resource"]
+    logs = [s for s in statements if s["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]]
+    assert len(logs) == 1 and "Fn::GetAtt" in logs[0]["Resource"]
+    # No managed policy: the role is the function's own.
+    roles = app.resources(API, "AWS::IAM::Role")
+    function_roles = [
+        r for r in roles.values() if "lambda.amazonaws.com" in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])
+    ]
+    assert len(function_roles) == 1
+    assert "ManagedPolicyArns" not in function_roles[0]["Properties"]
+
+
+def test_function_log_group_retention(app: Synthesized) -> None:
+    days = 365 if _stage(app) == "production" else 7
+    groups = app.resources(API, "AWS::Logs::LogGroup")
+    assert len(groups) == 2  # the function's and the API's access logs
+    assert all(g["Properties"]["RetentionInDays"] == days for g in groups.values())
+
+
+def test_reserved_concurrency_follows_the_stage(app: Synthesized) -> None:
+    _, function = app.only(API, "AWS::Lambda::Function")
+    expected = 50 if _stage(app) == "production" else None
+    assert function["Properties"].get("ReservedConcurrentExecutions") == expected
+
+
+def test_api_is_regional(app: Synthesized) -> None:
+    _, api = app.only(API, "AWS::ApiGateway::RestApi")
+    assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    assert (
+        "DisableExecuteApiEndpoint" not in api["Properties"] or api["Properties"]["DisableExecuteApiEndpoint"] is False
+    )
+
+
+def test_stage_logging_tracing_and_throttling(app: Synthesized) -> None:
+    _, stage = app.only(API, "AWS::ApiGateway::Stage")
+    props = stage["Properties"]
+    assert props["StageName"] == "api"
+    assert props["TracingEnabled"] is True
+    access = json.loads(props["AccessLogSetting"]["Format"])
+    assert access["requestId"] == "$context.requestId" and access["status"] == "$context.status"
+    (settings,) = props["MethodSettings"]
+    rate, burst = (100, 200) if _stage(app) == "production" else (10, 20)
+    assert settings == {
+        "DataTraceEnabled": False,
+        "HttpMethod": "*",
+        "LoggingLevel": "INFO",
+        "MetricsEnabled": True,
+        "ResourcePath": "/*",
+        "ThrottlingBurstLimit": burst,
+        "ThrottlingRateLimit": rate,
+    }
+
+
+def test_every_route_uses_iam_and_the_validator(app: Synthesized) -> None:
+    validator_id, validator = app.only(API, "AWS::ApiGateway::RequestValidator")
+    assert validator["Properties"]["ValidateRequestBody"] is True
+    assert validator["Properties"]["ValidateRequestParameters"] is True
+    methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
+    routes = [m for m in methods if m["HttpMethod"] != "OPTIONS"]
+    assert sorted(m["HttpMethod"] for m in routes) == ["DELETE", "GET", "GET", "POST", "PUT"]
+    for method in routes:
+        assert method["AuthorizationType"] == "AWS_IAM"
+        assert method["RequestValidatorId"] == {"Ref": validator_id}
+        assert method["Integration"]["Type"] == "AWS_PROXY"
+
+
+def test_bodies_are_validated_against_the_handler_schemas(app: Synthesized) -> None:
+    from stacks.serverless_api.stack import _items_models
+
+    models = _items_models()
+    schemas = {
+        m["Properties"]["Schema"]["title"]: m["Properties"]["Schema"]
+        for m in app.resources(API, "AWS::ApiGateway::Model").values()
+    }
+    assert schemas == {"ItemCreate": models.ITEM_CREATE_SCHEMA, "ItemUpdate": models.ITEM_UPDATE_SCHEMA}
+    methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
+    with_body = sorted(m["HttpMethod"] for m in methods if "RequestModels" in m)
+    assert with_body == ["POST", "PUT"]
+    with_id = sorted(m["HttpMethod"] for m in methods if m.get("RequestParameters") == {"method.request.path.id": True})
+    assert with_id == ["DELETE", "GET", "PUT"]
+
+
+def test_cors_follows_the_stage(app: Synthesized) -> None:
+    methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
+    preflight = [m for m in methods if m["HttpMethod"] == "OPTIONS"]
+    _, function = app.only(API, "AWS::Lambda::Function")
+    env = function["Properties"]["Environment"]["Variables"]
+    if _stage(app) == "production":
+        assert preflight == []
+        assert "CORS_ALLOW_ORIGINS" not in env
+    else:
+        assert len(preflight) == 3
+        headers = preflight[0]["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
+        assert headers["method.response.header.Access-Control-Allow-Origin"] == "'http://localhost:5173'"
+        assert env["CORS_ALLOW_ORIGINS"] == "http://localhost:5173"
+
+
+def test_web_acl_follows_the_stage(app: Synthesized) -> None:
+    acls = app.resources(API, "AWS::WAFv2::WebACL")
+    associations = app.resources(API, "AWS::WAFv2::WebACLAssociation")
+    if _stage(app) == "production":
+        ((acl_id, acl),) = acls.items()
+        assert acl["Properties"]["Scope"] == "REGIONAL"
+        ((_, association),) = associations.items()
+        assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    else:
+        assert acls == {} and associations == {}
+
+
+def test_alarms_notify_an_encrypted_topic(app: Synthesized) -> None:
+    topic_id, topic = app.only(API, "AWS::SNS::Topic")
+    key_id, _ = app.only(API, "AWS::KMS::Key")
+    assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    alarms = app.resources(API, "AWS::CloudWatch::Alarm")
+    by_metric = {a["Properties"].get("MetricName") or "math": a["Properties"] for a in alarms.values()}
+    assert sorted(by_metric) == ["5XXError", "Errors", "Latency", "Throttles", "math"]
+    assert by_metric["5XXError"]["Threshold"] == 0.01 and by_metric["5XXError"]["Statistic"] == "Average"
+    assert by_metric["Latency"]["Threshold"] == 3000 and by_metric["Latency"]["ExtendedStatistic"] == "p99"
+    for alarm in alarms.values():
+        props = alarm["Properties"]
+        assert props["AlarmActions"] == [{"Ref": topic_id}]
+        assert props["TreatMissingData"] == "notBreaching"
+
+
+def test_outputs(app: Synthesized) -> None:
+    outputs = app.template_json(API)["Outputs"]
+    assert {"ApiUrl", "FunctionName"} <= set(outputs)
+    assert "TableName" in app.template_json(DATA)["Outputs"]
+
+
+def test_pattern_tags(app: Synthesized) -> None:
+    for stack in (API, DATA):
+        for resource_type in (
+            "AWS::Lambda::Function",
+            "AWS::IAM::Role",
+            "AWS::Logs::LogGroup",
+            "AWS::ApiGateway::RestApi",
+            "AWS::SNS::Topic",
+        ):
+            for logical_id, resource in app.resources(stack, resource_type).items():
+                tags = {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
+                assert tags.get("Pattern") == "serverless-api", logical_id
+                assert tags.get("Stage") == _stage(app), logical_id
+        _, table = app.only(DATA, "AWS::DynamoDB::GlobalTable") if stack == DATA else (None, None)
+        if table:
+            tags = {t["Key"]: t["Value"] for t in table["Properties"]["Replicas"][0]["Tags"]}
+            assert tags["Pattern"] == "serverless-api"
