@@ -39,8 +39,8 @@ def _use_sandbox_environment(endpoint: str, state_dir: Path) -> dict[str, str]:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    from deploy.emulator import Emulator, endpoint_for, free_port
     from deploy.harness import SandboxOptions, sandbox_up
+    from emulator.process import Emulator, endpoint_for, free_port
 
     state_dir = args.state_dir.resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -54,8 +54,8 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 
 def _sandbox_down(args: argparse.Namespace) -> int:
-    from deploy.emulator import Emulator
     from deploy.harness import sandbox_down
+    from emulator.process import Emulator
 
     state_dir = args.state_dir.resolve()
     emulator = Emulator.find(state_dir)
@@ -70,11 +70,11 @@ def _real(args: argparse.Namespace) -> int:
     from deploy import real_account
 
     if args.command == "deploy":
-        return real_account.deploy(args.stage, args.stacks, args.confirm)
+        return real_account.deploy(args.stage, args.stacks, args.confirm, alarm_email=args.alarm_email)
     if args.command == "destroy":
         return real_account.destroy(args.stage, args.stacks, args.confirm)
     if args.command == "diff":
-        return real_account.diff(args.stage, args.stacks)
+        return real_account.diff(args.stage, args.stacks, alarm_email=args.alarm_email)
     return real_account.smoke(args.stage, args.stacks)
 
 
@@ -86,6 +86,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--stage", default="sandbox")
     parser.add_argument("--stacks", nargs="*", default=[], help="stack ids (default: all stacks of the app)")
     parser.add_argument("--confirm", default=None, help="must be 'production' to change the production stage")
+    parser.add_argument("--alarm-email", default=None, help="the address alarms notify (context key alarm_email)")
     parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="sandbox state (default .sandbox)")
     parser.add_argument("--app", default=None, help="sandbox only: another CDK app command (tests use this)")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds each CDK CLI command may take")
@@ -100,9 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
     from deploy.cdk_cli import CdkError
-    from deploy.emulator import EmulatorError
     from deploy.harness import SandboxFailure
     from deploy.real_account import Refusal
+    from emulator.process import EmulatorError
 
     try:
         if args.command in ("sandbox", "sandbox-down"):

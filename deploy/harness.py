@@ -27,7 +27,6 @@ from botocore.exceptions import ClientError
 
 from deploy.assembly import StackArtifact, read_stacks, select
 from deploy.cdk_cli import run_cdk
-from deploy.emulator import Emulator
 from deploy.inventory import StackInventory, take_inventory
 from deploy.isolation import (
     SANDBOX_ACCESS_KEY_ID,
@@ -37,6 +36,7 @@ from deploy.isolation import (
 )
 from deploy.report import TARGET_PERCENT, overall_line, overall_percent, stack_table
 from deploy.smoke import EMULATOR, SmokeContext, SmokeReport, run_checks
+from emulator.process import Emulator
 
 REPORT = "report.json"
 ASSEMBLY = "cdk.out"

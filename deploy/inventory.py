@@ -4,7 +4,7 @@ A resource is *created* (a service backend holds it, as AWS would), *emulated* (
 sandbox adapter did in-process what AWS does, e.g. CDK's bucket deployment), *skipped*
 (the emulator could not create it; the reason comes with it) or *not created* (missing
 from the stack: a false ``Condition``, or a failure). The emulator's stack events carry
-the adapter's notes (``deploy.models.base``); in a real account every resource of the
+the emulator's notes (``emulator.notes``); in a real account every resource of the
 stack is created.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deploy.assembly import StackArtifact
-from deploy.notes import EMULATED, SKIPPED
+from emulator.notes import EMULATED, SKIPPED
 
 CREATED, EMULATED_STATUS, SKIPPED_STATUS, NOT_CREATED = "created", "emulated", "skipped", "not created"
 

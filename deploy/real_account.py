@@ -123,8 +123,35 @@ def _environment() -> dict[str, str]:
     return {**os.environ, "PATH": f"{NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
+def require_alarm_email(stage: str, stacks: list[StackArtifact]) -> None:
+    """Production alarms must reach a person: every stack with alarms needs an e-mail
+    subscription, which the app adds for ``-c alarm_email=...`` (``ALARM_EMAIL=``)."""
+    if stage != PRODUCTION:
+        return
+    silent = []
+    for stack in stacks:
+        types = [resource["Type"] for resource in stack.template.get("Resources", {}).values()]
+        emails = [
+            resource
+            for resource in stack.template.get("Resources", {}).values()
+            if resource["Type"] == "AWS::SNS::Subscription" and resource["Properties"].get("Protocol") == "email"
+        ]
+        if "AWS::CloudWatch::Alarm" in types and not emails:
+            silent.append(stack.id)
+    if silent:
+        raise Refusal(
+            f"the alarms of {', '.join(silent)} would notify nobody: production needs an alarm e-mail. "
+            "Pass ALARM_EMAIL=you@example.com to make (context key alarm_email)"
+        )
+
+
 def _prepare(
-    stage: str, stack_names: list[str], action: str, confirm: str | None = None, confirm_needed: bool = True
+    stage: str,
+    stack_names: list[str],
+    action: str,
+    confirm: str | None = None,
+    confirm_needed: bool = True,
+    alarm_email: str | None = None,
 ) -> tuple[boto3.session.Session, str, list[StackArtifact], dict[str, str]]:
     if confirm_needed:
         require_confirmation(stage, confirm, action)
@@ -136,7 +163,8 @@ def _prepare(
     account = caller_account(session)
     print(f"target: AWS account {account}, stage {stage}", flush=True)
     env = _environment()
-    run_cdk(["synth", "--quiet", "--output", str(ASSEMBLY), "-c", f"stage={stage}"], env, timeout=600)
+    context = ["-c", f"stage={stage}"] + (["-c", f"alarm_email={alarm_email}"] if alarm_email else [])
+    run_cdk(["synth", "--quiet", "--output", str(ASSEMBLY), *context], env, timeout=600)
     stacks = select(read_stacks(ASSEMBLY), stack_names)
     return session, account, stacks, env
 
@@ -145,8 +173,9 @@ def _targets(stack_names: list[str], stacks: list[StackArtifact]) -> list[str]:
     return [stack.id for stack in stacks] if stack_names else ["--all"]
 
 
-def deploy(stage: str, stack_names: list[str], confirm: str | None) -> int:
-    session, account, stacks, env = _prepare(stage, stack_names, "deploy", confirm)
+def deploy(stage: str, stack_names: list[str], confirm: str | None, alarm_email: str | None = None) -> int:
+    session, account, stacks, env = _prepare(stage, stack_names, "deploy", confirm, alarm_email=alarm_email)
+    require_alarm_email(stage, stacks)
     check_bootstrap(session, account, stacks)
     targets = _targets(stack_names, stacks)
     if stage == PRODUCTION:
@@ -166,8 +195,8 @@ def destroy(stage: str, stack_names: list[str], confirm: str | None) -> int:
     return 0
 
 
-def diff(stage: str, stack_names: list[str]) -> int:
-    _, _, stacks, env = _prepare(stage, stack_names, "diff", confirm_needed=False)
+def diff(stage: str, stack_names: list[str], alarm_email: str | None = None) -> int:
+    _, _, stacks, env = _prepare(stage, stack_names, "diff", confirm_needed=False, alarm_email=alarm_email)
     run_cdk(["diff", "--app", str(ASSEMBLY), *_targets(stack_names, stacks)], env, timeout=600)
     return 0
 
@@ -198,4 +227,4 @@ def smoke(stage: str, stack_names: list[str]) -> int:
     return 1 if failed else 0
 
 
-__all__ = ["Refusal", "deploy", "destroy", "diff", "smoke", "check_bootstrap", "caller_account"]
+__all__ = ["Refusal", "deploy", "destroy", "diff", "smoke", "check_bootstrap", "caller_account", "require_alarm_email"]

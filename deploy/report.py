@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from deploy.inventory import CREATED, EMULATED_STATUS, NOT_CREATED, SKIPPED_STATUS, StackInventory
-from deploy.smoke import FAILED, PASSED, SKIPPED, SmokeReport
+from deploy.smoke import FAILED, PASSED, SKIPPED, SmokeReport, module_name
 
 #: ``make sandbox`` aims at creating at least this share of all template resources.
 TARGET_PERCENT = 90.0
@@ -45,10 +45,16 @@ def stack_table(inventory: StackInventory, smoke: SmokeReport | None, emulator: 
 
 
 def smoke_lines(smoke: SmokeReport) -> list[str]:
-    if not smoke.has_checks:
-        return [f"  {'smoke checks':<24}NONE: add deploy/smoke/<stack>.py (see deploy/smoke/__init__.py)"]
+    if not smoke.modules and not smoke.missing:
+        return [f"  {'smoke checks':<24}NONE: no resource of the stack carries a Pattern tag"]
+    lines = [
+        f"  {'smoke checks':<24}NONE for pattern {pattern}: add deploy/smoke/{module_name(pattern)}.py "
+        "(see deploy/smoke/__init__.py)"
+        for pattern in smoke.missing
+    ]
     summary = f"{smoke.count(PASSED)} passed, {smoke.count(SKIPPED)} skipped, {smoke.count(FAILED)} failed"
-    lines = [f"  {'smoke checks':<24}{summary}  ({smoke.module})"]
+    modules = ", ".join(name.rsplit(".", 1)[-1] for name in smoke.modules)
+    lines.append(f"  {'smoke checks':<24}{summary}  ({modules})")
     marks = {PASSED: "ok  ", SKIPPED: "skip", FAILED: "FAIL"}
     for result in smoke.results:
         detail = f": {result.detail}" if result.detail else ""

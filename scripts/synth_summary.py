@@ -20,9 +20,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", default="sandbox")
     parser.add_argument("--output", default="cdk.out")
+    parser.add_argument("--alarm-email", default=None, help="the address alarms notify (context key alarm_email)")
     args = parser.parse_args()
 
     command = ["cdk", "synth", "--quiet", "--output", args.output, "-c", f"stage={args.stage}"]
+    if args.alarm_email:
+        command += ["-c", f"alarm_email={args.alarm_email}"]
     # The pinned CLI, and Node 22 for it and for jsii, whatever PATH the caller has.
     env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
     started = time.monotonic()

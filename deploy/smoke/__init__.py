@@ -25,19 +25,22 @@ Writing a module
     - ``ctx.client("s3")``: a boto3 client bound to the target (the emulator's endpoint
       and dummy credentials, or your credentials), in the stack's region unless you pass
       ``region=``;
-    - ``ctx.outputs["ApiUrl"]``: the deployed stack's outputs;
+    - ``ctx.pattern``: the pattern whose checks run, e.g. ``"dynamo-table"``;
     - ``ctx.physical_id("ItemsTableE2D1F4C3")`` or ``ctx.only("AWS::DynamoDB::GlobalTable")``:
-      a resource's physical ID by logical ID, or of the stack's one resource of a type;
+      a resource's physical ID by logical ID, or of the pattern's one resource of a type
+      (among the resources tagged with the pattern, for types that carry tags);
       ``ctx.resources`` maps every created logical ID to its physical ID;
+    - ``ctx.outputs``: the deployed stack's outputs (a composed stack may have others:
+      prefer resources);
     - ``ctx.template``: the deployed template (a dict), e.g. to find logical IDs;
     - ``ctx.target``: ``"emulator"`` or ``"aws"``, for the rare check that differs.
 
-    Example, for a stack with a table and an output ``TableName``::
+    Example, for a pattern with a table::
 
         from deploy.smoke import SmokeContext
 
         def check_table_has_point_in_time_recovery(ctx: SmokeContext) -> None:
-            table = ctx.outputs["TableName"]
+            table = ctx.only("AWS::DynamoDB::GlobalTable")
             backups = ctx.client("dynamodb").describe_continuous_backups(TableName=table)
             status = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
             assert status["PointInTimeRecoveryStatus"] == "ENABLED", status
@@ -57,12 +60,13 @@ import re
 import time
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from deploy.inventory import StackInventory
 
 EMULATOR, AWS = "emulator", "aws"
+PATTERN_TAG = "Pattern"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 
 
@@ -84,6 +88,7 @@ class SmokeContext:
     skipped: Mapping[str, str]
     template: Mapping[str, Any]
     client_factory: Callable[[str, str], Any]
+    pattern: str | None = None
 
     def client(self, service: str, region: str | None = None) -> Any:
         return self.client_factory(service, region or self.region)
@@ -97,11 +102,28 @@ class SmokeContext:
     def logical_ids(self, resource_type: str) -> list[str]:
         return [key for key, value in self.template.get("Resources", {}).items() if value["Type"] == resource_type]
 
+    def tagged(self, resource_type: str) -> list[str]:
+        """The logical IDs of ``resource_type`` tagged with this context's pattern."""
+        resources = self.template.get("Resources", {})
+        return [
+            key
+            for key in self.logical_ids(resource_type)
+            if self.pattern is not None and self.pattern in resource_patterns(resources[key])
+        ]
+
     def only(self, resource_type: str) -> str:
-        """The physical ID of the stack's single resource of ``resource_type``."""
-        found = self.logical_ids(resource_type)
-        assert len(found) == 1, f"expected one {resource_type} in {self.stack_name}, found {found}"
+        """The physical ID of the pattern's single resource of ``resource_type``: among
+        those tagged with the pattern, or among all of the stack's for a type that
+        carries no tags (an origin access control, a method...)."""
+        resources = self.template.get("Resources", {})
+        every = self.logical_ids(resource_type)
+        carries_tags = any(resource_patterns(resources[key]) for key in every)
+        found = self.tagged(resource_type) if carries_tags else every
+        assert len(found) == 1, f"expected one {resource_type} of {self.pattern} in {self.stack_name}, found {found}"
         return self.physical_id(found[0])
+
+    def for_pattern(self, pattern: str) -> SmokeContext:
+        return replace(self, pattern=pattern)
 
     def require_aws(self, what: str) -> None:
         if self.target != AWS:
@@ -135,12 +157,14 @@ class CheckResult:
 @dataclass
 class SmokeReport:
     stack_id: str
-    module: str | None
+    modules: list[str] = field(default_factory=list)
+    #: Patterns of the stack that have no smoke module.
+    missing: list[str] = field(default_factory=list)
     results: list[CheckResult] = field(default_factory=list)
 
     @property
     def has_checks(self) -> bool:
-        return self.module is not None
+        return bool(self.modules) and not self.missing
 
     def count(self, outcome: str) -> int:
         return sum(1 for result in self.results if result.outcome == outcome)
@@ -152,7 +176,8 @@ class SmokeReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "stack_id": self.stack_id,
-            "module": self.module,
+            "modules": self.modules,
+            "missing": self.missing,
             "passed": self.count(PASSED),
             "failed": self.count(FAILED),
             "skipped": self.count(SKIPPED),
@@ -160,15 +185,33 @@ class SmokeReport:
         }
 
 
-def module_name(stack_id: str) -> str:
-    """``ServerlessApi`` -> ``serverless_api``; ``StaticSite`` -> ``static_site``."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", stack_id)
-    return re.sub(r"[^0-9a-zA-Z]+", "_", words).strip("_").lower()
+def resource_patterns(resource: Mapping[str, Any]) -> set[str]:
+    """The ``Pattern`` tag values of one template resource: tags as a list of Key/Value
+    pairs, as a map, or on a global table's replicas."""
+    properties = resource.get("Properties", {}) or {}
+    tag_sets = [properties.get("Tags")] + [replica.get("Tags") for replica in properties.get("Replicas", []) or []]
+    found: set[str] = set()
+    for tags in tag_sets:
+        if isinstance(tags, list):
+            found.update(tag["Value"] for tag in tags if isinstance(tag, dict) and tag.get("Key") == PATTERN_TAG)
+        elif isinstance(tags, dict) and isinstance(tags.get(PATTERN_TAG), str):
+            found.add(tags[PATTERN_TAG])
+    return found
 
 
-def load_checks(stack_id: str) -> tuple[str, list[Check]] | None:
-    """The module and its ``check_*`` functions for ``stack_id``, in definition order."""
-    name = f"{__name__}.{module_name(stack_id)}"
+def patterns_of(template: Mapping[str, Any]) -> list[str]:
+    """Every pattern that tagged a resource of the template, sorted."""
+    return sorted({p for resource in template.get("Resources", {}).values() for p in resource_patterns(resource)})
+
+
+def module_name(pattern: str) -> str:
+    """``static-site`` -> ``static_site``; ``serverless-api`` -> ``serverless_api``."""
+    return re.sub(r"[^0-9a-zA-Z]+", "_", pattern).strip("_").lower()
+
+
+def load_checks(pattern: str) -> tuple[str, list[Check]] | None:
+    """The module and its ``check_*`` functions for ``pattern``, in definition order."""
+    name = f"{__name__}.{module_name(pattern)}"
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as error:
@@ -184,11 +227,20 @@ def load_checks(stack_id: str) -> tuple[str, list[Check]] | None:
 
 
 def run_checks(context: SmokeContext) -> SmokeReport:
-    found = load_checks(context.stack_id)
-    if found is None:
-        return SmokeReport(context.stack_id, None)
-    name, checks = found
-    report = SmokeReport(context.stack_id, name)
+    """Every check of every pattern tagged in the stack, pattern by pattern."""
+    report = SmokeReport(context.stack_id)
+    for pattern in patterns_of(context.template):
+        found = load_checks(pattern)
+        if found is None:
+            report.missing.append(pattern)
+            continue
+        name, checks = found
+        report.modules.append(name)
+        _run(context.for_pattern(pattern), checks, report)
+    return report
+
+
+def _run(context: SmokeContext, checks: list[Check], report: SmokeReport) -> None:
     for check in checks:
         started = time.monotonic()
         try:
@@ -201,8 +253,8 @@ def run_checks(context: SmokeContext) -> SmokeReport:
             outcome, detail = FAILED, f"{type(error).__name__}: {error}"
         else:
             outcome, detail = PASSED, ""
-        report.results.append(CheckResult(check.__name__, outcome, detail, round(time.monotonic() - started, 2)))
-    return report
+        name = f"{context.pattern}: {check.__name__}"
+        report.results.append(CheckResult(name, outcome, detail, round(time.monotonic() - started, 2)))
 
 
 def _last_frame(error: BaseException) -> str:

@@ -1,4 +1,4 @@
-"""Smoke checks of the ``ServerlessApi`` stack (see ``deploy/smoke/__init__.py``).
+"""Smoke checks of the ``serverless-api`` pattern (see ``deploy/smoke/__init__.py``).
 
 On both targets: the function's runtime, architecture, tracing, layer and its wiring to
 the items table; the API's endpoint type, routes with IAM authorization, validator,
@@ -14,19 +14,22 @@ import urllib.request
 from typing import Any
 
 from deploy.smoke import SmokeContext
+from stacks.serverless_api.contract import items_contract
 
-ROUTES = {
-    ("/items", "GET"),
-    ("/items", "POST"),
-    ("/items/{id}", "GET"),
-    ("/items/{id}", "PUT"),
-    ("/items/{id}", "DELETE"),
-}
+CONTRACT = items_contract()
+ROUTES = {(route.path, route.method) for route in CONTRACT.ROUTES}
+
+
+def _function_name(ctx: SmokeContext) -> str:
+    return ctx.only("AWS::Lambda::Function")
 
 
 def _function(ctx: SmokeContext) -> dict[str, Any]:
-    name = ctx.outputs["FunctionName"]
-    return dict(ctx.client("lambda").get_function_configuration(FunctionName=name))
+    return dict(ctx.client("lambda").get_function_configuration(FunctionName=_function_name(ctx)))
+
+
+def _api_url(ctx: SmokeContext) -> str:
+    return f"https://{_api_id(ctx)}.execute-api.{ctx.region}.amazonaws.com/{_stage_name(ctx)}"
 
 
 def _api_id(ctx: SmokeContext) -> str:
@@ -43,21 +46,21 @@ def check_function_runtime_architecture_and_tracing(ctx: SmokeContext) -> None:
     assert config["Runtime"] == "python3.14", config["Runtime"]
     assert config["Architectures"] == ["arm64"], config["Architectures"]
     assert config["TracingConfig"]["Mode"] == "Active", config["TracingConfig"]
-    assert config["Handler"] == "app.handler", config["Handler"]
+    assert config["Handler"] == CONTRACT.HANDLER, config["Handler"]
     layers = [layer["Arn"] for layer in config.get("Layers", [])]
     assert any(":layer:AWSLambdaPowertoolsPythonV3-python314-arm64:" in arn for arn in layers), layers
 
 
 def check_function_reaches_the_items_table(ctx: SmokeContext) -> None:
-    table = _function(ctx)["Environment"]["Variables"]["TABLE_NAME"]
+    table = _function(ctx)["Environment"]["Variables"][CONTRACT.ENV_TABLE_NAME]
     described = ctx.client("dynamodb").describe_table(TableName=table)["Table"]
     assert described["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}], described["KeySchema"]
 
 
 def check_function_reserved_concurrency_matches_the_stage(ctx: SmokeContext) -> None:
-    (logical_id,) = ctx.logical_ids("AWS::Lambda::Function")
+    (logical_id,) = ctx.tagged("AWS::Lambda::Function")
     wanted = ctx.template["Resources"][logical_id]["Properties"].get("ReservedConcurrentExecutions")
-    response = ctx.client("lambda").get_function_concurrency(FunctionName=ctx.outputs["FunctionName"])
+    response = ctx.client("lambda").get_function_concurrency(FunctionName=_function_name(ctx))
     assert response.get("ReservedConcurrentExecutions") == wanted, response
 
 
@@ -90,7 +93,8 @@ def check_api_routes_require_iam_and_validation(ctx: SmokeContext) -> None:
 def check_api_body_models(ctx: SmokeContext) -> None:
     models = ctx.client("apigateway").get_models(restApiId=_api_id(ctx))["items"]
     titles = sorted(json.loads(model["schema"])["title"] for model in models if "schema" in model)
-    assert {"ItemCreate", "ItemUpdate"} <= set(titles), titles
+    wanted = {route.body_schema["title"] for route in CONTRACT.ROUTES if route.body_schema}
+    assert wanted <= set(titles), titles
 
 
 def check_api_stage_traces_and_throttles(ctx: SmokeContext) -> None:
@@ -102,7 +106,8 @@ def check_api_stage_traces_and_throttles(ctx: SmokeContext) -> None:
 
 
 def check_alarms_exist(ctx: SmokeContext) -> None:
-    names = [ctx.physical_id(logical_id) for logical_id in ctx.logical_ids("AWS::CloudWatch::Alarm")]
+    names = [ctx.physical_id(logical_id) for logical_id in ctx.tagged("AWS::CloudWatch::Alarm")]
+    assert names, "the pattern has no alarms"
     alarms = ctx.client("cloudwatch").describe_alarms(AlarmNames=names)["MetricAlarms"]
     assert sorted(a["AlarmName"] for a in alarms) == sorted(names), [a["AlarmName"] for a in alarms]
     assert all(a["AlarmActions"] for a in alarms), "an alarm notifies nobody"
@@ -110,27 +115,27 @@ def check_alarms_exist(ctx: SmokeContext) -> None:
 
 def check_signed_round_trip(ctx: SmokeContext) -> None:
     ctx.require_aws("calling the API")
-    base = ctx.outputs["ApiUrl"].rstrip("/")
-    created = _signed(ctx, "POST", f"{base}/items", {"name": "smoke test", "tags": ["smoke"]})
+    base = _api_url(ctx)
+    created = _signed(ctx, "POST", f"{base}{CONTRACT.ITEMS_PATH}", {"name": "smoke test", "tags": ["smoke"]})
     assert created[0] == 201, created
     item = created[1]
     try:
-        status, fetched = _signed(ctx, "GET", f"{base}/items/{item['id']}")
+        status, fetched = _signed(ctx, "GET", f"{base}{CONTRACT.ITEMS_PATH}/{item['id']}")
         assert status == 200 and fetched["name"] == "smoke test", (status, fetched)
-        status, page = _signed(ctx, "GET", f"{base}/items?limit=100")
+        status, page = _signed(ctx, "GET", f"{base}{CONTRACT.ITEMS_PATH}?limit=100")
         assert status == 200 and "items" in page, (status, page)
     finally:
         # The only write: the item this check created is removed again.
-        status, _ = _signed(ctx, "DELETE", f"{base}/items/{item['id']}")
+        status, _ = _signed(ctx, "DELETE", f"{base}{CONTRACT.ITEMS_PATH}/{item['id']}")
         assert status == 204, status
-    status, _ = _signed(ctx, "GET", f"{base}/items/{item['id']}")
+    status, _ = _signed(ctx, "GET", f"{base}{CONTRACT.ITEMS_PATH}/{item['id']}")
     assert status == 404, status
 
 
 def check_unsigned_requests_are_refused(ctx: SmokeContext) -> None:
     ctx.require_aws("calling the API")
     try:
-        with urllib.request.urlopen(ctx.outputs["ApiUrl"].rstrip("/") + "/items", timeout=30) as response:
+        with urllib.request.urlopen(_api_url(ctx) + CONTRACT.ITEMS_PATH, timeout=30) as response:
             raise AssertionError(f"an unsigned request was answered {response.status}")
     except urllib.error.HTTPError as error:
         assert error.code == 403, error.code

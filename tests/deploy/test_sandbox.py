@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 from deploy.assembly import read_stacks
-from deploy.emulator import Emulator, pid_is_alive, port_is_open
 from deploy.isolation import ROOT
 from deploy.report import TARGET_PERCENT
 from deploy.smoke import FAILED, SKIPPED, module_name
+from emulator.process import Emulator, pid_is_alive, port_is_open
 
 pytestmark = pytest.mark.sandbox
 
@@ -121,17 +121,30 @@ def test_smoke_checks_pass_and_skip_only_with_a_reason(sandbox: Sandbox) -> None
         assert all(r["detail"] for r in results if r["outcome"] == SKIPPED)
 
 
-def test_every_stack_ships_smoke_checks(sandbox: Sandbox) -> None:
-    without = [entry["stack_id"] for entry in sandbox.report["stacks"] if not entry["smoke"]["module"]]
-    missing = [f"deploy/smoke/{module_name(stack_id)}.py" for stack_id in without]
-    assert without == [], f"stacks without smoke checks: {', '.join(without)}; add {', '.join(missing)}"
+def test_every_pattern_ships_smoke_checks(sandbox: Sandbox) -> None:
+    missing = {
+        entry["stack_id"]: [f"deploy/smoke/{module_name(pattern)}.py" for pattern in entry["smoke"]["missing"]]
+        for entry in sandbox.report["stacks"]
+        if entry["smoke"]["missing"] or not entry["smoke"]["modules"]
+    }
+    assert missing == {}, f"patterns without smoke checks: {missing}"
+
+
+def test_smoke_checks_are_found_by_the_pattern_tag(sandbox: Sandbox) -> None:
+    found = {entry["stack_id"]: entry["smoke"]["modules"] for entry in sandbox.report["stacks"]}
+    assert found == {
+        "Account": ["deploy.smoke.account_baseline"],
+        "StaticSite": ["deploy.smoke.static_site"],
+        "ServerlessApiData": ["deploy.smoke.dynamo_table"],
+        "ServerlessApi": ["deploy.smoke.serverless_api"],
+    }
 
 
 def test_the_site_is_deployed_by_the_emulated_bucket_deployment(sandbox: Sandbox) -> None:
     [site] = [entry for entry in sandbox.report["stacks"] if entry["stack_id"] == "StaticSite"]
     outcomes = {r["name"]: r["outcome"] for r in site["smoke"]["results"]}
-    assert outcomes["check_site_files_are_deployed"] == "passed"
-    assert outcomes["check_distribution_reads_the_bucket_through_its_oac"] == "passed"
+    assert outcomes["static-site: check_site_files_are_deployed"] == "passed"
+    assert outcomes["static-site: check_distribution_reads_the_bucket_through_its_oac"] == "passed"
 
 
 def test_the_emulator_keeps_running_for_inspection(sandbox: Sandbox) -> None:

@@ -20,23 +20,27 @@ from deploy.smoke import (
     SmokeContext,
     load_checks,
     module_name,
+    patterns_of,
     run_checks,
 )
 
 
 @pytest.mark.parametrize(
-    ("stack_id", "module"),
+    ("pattern", "module"),
     [
-        ("StaticSite", "static_site"),
-        ("ServerlessApi", "serverless_api"),
-        ("ServerlessApiData", "serverless_api_data"),
-        ("WebTier", "web_tier"),
-        ("RDSDatabase", "rds_database"),
-        ("FanOut2", "fan_out2"),
+        ("static-site", "static_site"),
+        ("serverless-api", "serverless_api"),
+        ("dynamo-table", "dynamo_table"),
+        ("account-baseline", "account_baseline"),
+        ("fan-out2", "fan_out2"),
     ],
 )
-def test_module_name_is_the_snake_case_of_the_stack_id(stack_id: str, module: str) -> None:
-    assert module_name(stack_id) == module
+def test_module_name_is_the_snake_case_of_the_pattern(pattern: str, module: str) -> None:
+    assert module_name(pattern) == module
+
+
+def _tags(pattern: str) -> list[dict[str, str]]:
+    return [{"Key": "Stage", "Value": "sandbox"}, {"Key": "Pattern", "Value": pattern}]
 
 
 def context(stack_id: str, target: str = EMULATOR, **overrides: Any) -> SmokeContext:
@@ -50,7 +54,7 @@ def context(stack_id: str, target: str = EMULATOR, **overrides: Any) -> SmokeCon
         "skipped": {"Headers": "moto has no API for it"},
         "template": {
             "Resources": {
-                "Bucket": {"Type": "AWS::S3::Bucket"},
+                "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": _tags("probe-stack")}},
                 "Headers": {"Type": "AWS::CloudFront::ResponseHeadersPolicy"},
             }
         },
@@ -97,18 +101,23 @@ def helper_not_a_check(ctx):
     del sys.modules[name]
 
 
+def _named(name: str) -> str:
+    return f"probe-stack: {name}"
+
+
 def test_checks_run_in_order_and_report_every_outcome(probe_module: str) -> None:
     report = run_checks(context(probe_module))
     outcomes = [(result.name, result.outcome) for result in report.results]
     assert outcomes == [
-        ("check_passes", PASSED),
-        ("check_fails_with_a_message", FAILED),
-        ("check_fails_without_a_message", FAILED),
-        ("check_raises", FAILED),
-        ("check_reads_a_skipped_resource", SKIPPED),
-        ("check_needs_aws", SKIPPED),
+        (_named("check_passes"), PASSED),
+        (_named("check_fails_with_a_message"), FAILED),
+        (_named("check_fails_without_a_message"), FAILED),
+        (_named("check_raises"), FAILED),
+        (_named("check_reads_a_skipped_resource"), SKIPPED),
+        (_named("check_needs_aws"), SKIPPED),
     ]
-    details = {result.name: result.detail for result in report.results}
+    assert report.modules == ["deploy.smoke.probe_stack"] and report.missing == []
+    details = {result.name.split(": ", 1)[1]: result.detail for result in report.results}
     assert details["check_fails_with_a_message"] == "the URL is wrong"
     assert details["check_fails_without_a_message"] == "assertion failed: assert 1 + 1 == 3"
     assert details["check_raises"] == "RuntimeError: boom"
@@ -119,14 +128,67 @@ def test_checks_run_in_order_and_report_every_outcome(probe_module: str) -> None
 
 def test_require_aws_lets_the_check_run_in_a_real_account(probe_module: str) -> None:
     report = run_checks(context(probe_module, target=AWS))
-    assert {r.name: r.outcome for r in report.results}["check_needs_aws"] == PASSED
+    assert {r.name: r.outcome for r in report.results}[_named("check_needs_aws")] == PASSED
 
 
-def test_a_stack_without_a_module_is_reported_as_having_no_checks() -> None:
-    assert load_checks("NoSuchStack") is None
-    report = run_checks(context("NoSuchStack"))
-    assert not report.has_checks and report.results == []
-    assert "NONE" in smoke_lines(report)[0]
+def test_a_pattern_without_a_module_is_reported_as_having_no_checks() -> None:
+    assert load_checks("no-such-pattern") is None
+    template = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": _tags("no-such-pattern")}}}}
+    report = run_checks(context("Stack", template=template))
+    assert not report.has_checks and report.results == [] and report.missing == ["no-such-pattern"]
+    assert "deploy/smoke/no_such_pattern.py" in smoke_lines(report)[0]
+
+
+def test_a_stack_without_pattern_tags_has_no_checks() -> None:
+    report = run_checks(context("Stack", template={"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}))
+    assert not report.has_checks and report.modules == [] and report.missing == []
+    assert "no resource of the stack carries a Pattern tag" in smoke_lines(report)[0]
+
+
+def test_patterns_are_read_from_list_map_and_replica_tags() -> None:
+    template = {
+        "Resources": {
+            "Listed": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": _tags("static-site")}},
+            "Mapped": {"Type": "AWS::SSM::Parameter", "Properties": {"Tags": {"Pattern": "web-tier"}}},
+            "Table": {
+                "Type": "AWS::DynamoDB::GlobalTable",
+                "Properties": {"Replicas": [{"Region": "us-east-1", "Tags": _tags("dynamo-table")}]},
+            },
+            "Untagged": {"Type": "AWS::CloudFront::OriginAccessControl", "Properties": {}},
+        }
+    }
+    assert patterns_of(template) == ["dynamo-table", "static-site", "web-tier"]
+
+
+def test_only_picks_the_patterns_own_resource_of_a_tagged_type() -> None:
+    template = {
+        "Resources": {
+            "Mine": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": _tags("static-site")}},
+            "Theirs": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": _tags("serverless-api")}},
+            "Oac": {"Type": "AWS::CloudFront::OriginAccessControl", "Properties": {}},
+        }
+    }
+    ctx = context("Stack", template=template, resources={"Mine": "a", "Theirs": "b", "Oac": "c"}, pattern="static-site")
+    assert ctx.only("AWS::S3::Bucket") == "a"
+    assert ctx.for_pattern("serverless-api").only("AWS::S3::Bucket") == "b"
+    # A type that carries no tags is looked up among all of the stack's.
+    assert ctx.only("AWS::CloudFront::OriginAccessControl") == "c"
+
+
+def test_a_stack_of_two_patterns_runs_both_modules() -> None:
+    template = {
+        "Resources": {
+            "Site": {"Type": "AWS::CloudFront::Distribution", "Properties": {"Tags": _tags("static-site")}},
+            "Table": {
+                "Type": "AWS::DynamoDB::GlobalTable",
+                "Properties": {"Replicas": [{"Tags": _tags("dynamo-table")}]},
+            },
+        }
+    }
+    report = run_checks(context("Composed", template=template, resources={}))
+    assert report.modules == ["deploy.smoke.dynamo_table", "deploy.smoke.static_site"]
+    prefixes = {result.name.split(": ", 1)[0] for result in report.results}
+    assert prefixes == {"dynamo-table", "static-site"}
 
 
 def test_clients_are_bound_to_the_stacks_region_unless_told_otherwise() -> None:
@@ -136,7 +198,7 @@ def test_clients_are_bound_to_the_stacks_region_unless_told_otherwise() -> None:
 
 
 def test_the_static_site_module_has_its_checks() -> None:
-    found = load_checks("StaticSite")
+    found = load_checks("static-site")
     assert found is not None
     name, checks = found
     assert name == "deploy.smoke.static_site"
