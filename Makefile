@@ -30,7 +30,7 @@ $(STAMPS)/node: package.json package-lock.json
 setup: $(STAMPS)/venv $(STAMPS)/node ## Create .venv and node_modules (the other commands do this too)
 
 synth: setup ## Synthesize every stack of STAGE (sandbox|production) into cdk.out/
-	@$(PY) scripts/synth_summary.py --stage $(STAGE)
+	@$(PY) scripts/synth_summary.py --stage $(STAGE) $(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL))
 
 test: setup ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lint)
 	@$(PY) -m pytest
@@ -39,8 +39,11 @@ test: setup ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lin
 # the production stage. `make sandbox` needs no AWS account: a local emulator stands in.
 STACKS ?=
 CONFIRM ?=
+# The address alarms notify; `make deploy STAGE=production` refuses without one.
+ALARM_EMAIL ?=
 DEPLOY := $(PY) -m deploy.cli
-DEPLOY_ARGS = --stage $(STAGE) $(if $(STACKS),--stacks "$(STACKS)") $(if $(CONFIRM),--confirm $(CONFIRM))
+DEPLOY_ARGS = --stage $(STAGE) $(if $(STACKS),--stacks "$(STACKS)") $(if $(CONFIRM),--confirm $(CONFIRM)) \
+	$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL))
 
 .PHONY: sandbox sandbox-down deploy destroy diff smoke
 
@@ -62,5 +65,15 @@ diff: setup ## Show what `make deploy` would change in your AWS account
 smoke: setup ## Run the smoke checks against STAGE's stacks in your AWS account
 	@$(DEPLOY) smoke $(DEPLOY_ARGS)
 
-clean: ## Remove generated files (cdk.out, caches); keeps .venv and node_modules
-	rm -rf cdk.out .pytest_cache $(STAMPS)
+# The construct library as a wheel (pyproject.toml): `pip install dist/cdk_refarch-*.whl`.
+# Built with the pinned setuptools of .venv, no isolated build env to download; build/ is
+# removed first so that a module deleted from cdk_refarch/ cannot linger in the wheel.
+.PHONY: wheel
+wheel: $(STAMPS)/venv ## Build the construct library's wheel into dist/
+	@rm -rf build cdk_refarch.egg-info dist/cdk_refarch-*.whl
+	@$(PY) -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	@rm -rf build cdk_refarch.egg-info
+	@ls dist/cdk_refarch-*.whl
+
+clean: ## Remove generated files (cdk.out, caches, dist); keeps .venv and node_modules
+	rm -rf cdk.out .pytest_cache $(STAMPS) dist build cdk_refarch.egg-info .wheelhouse
