@@ -48,7 +48,12 @@ def _sandbox(args: argparse.Namespace) -> int:
     port = free_port()
     env = _use_sandbox_environment(endpoint_for(port), state_dir)
     options = SandboxOptions(
-        state_dir=state_dir, stage=args.stage, stacks=args.stacks, app=args.app, timeout=args.timeout
+        state_dir=state_dir,
+        stage=args.stage,
+        stacks=args.stacks,
+        app=args.app,
+        timeout=args.timeout,
+        alarm_email=args.alarm_email,
     )
     return sandbox_up(options, env, port, previous)
 

@@ -54,6 +54,7 @@ class SandboxOptions:
     stacks: list[str] = field(default_factory=list)
     app: str | None = None
     timeout: float = 900.0
+    alarm_email: str | None = None
 
 
 def emulator_client_factory(endpoint: str) -> Any:
@@ -145,6 +146,8 @@ def sandbox_up(options: SandboxOptions, env: Mapping[str, str], port: int, previ
 def _synth(options: SandboxOptions, env: Mapping[str, str], timings: dict[str, float]) -> Path:
     assembly = options.state_dir / ASSEMBLY
     command = ["synth", "--quiet", "--output", str(assembly), "-c", f"stage={options.stage}"]
+    if options.alarm_email:
+        command += ["-c", f"alarm_email={options.alarm_email}"]
     if options.app:
         command += ["--app", options.app]
     _timed(timings, "synth", run_cdk, command, env, options.timeout)

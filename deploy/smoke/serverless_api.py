@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from deploy.smoke import SmokeContext
+from deploy.smoke import SmokeContext, SmokeSkip
 from stacks.serverless_api.contract import items_contract
 
 CONTRACT = items_contract()
@@ -111,6 +111,20 @@ def check_alarms_exist(ctx: SmokeContext) -> None:
     alarms = ctx.client("cloudwatch").describe_alarms(AlarmNames=names)["MetricAlarms"]
     assert sorted(a["AlarmName"] for a in alarms) == sorted(names), [a["AlarmName"] for a in alarms]
     assert all(a["AlarmActions"] for a in alarms), "an alarm notifies nobody"
+
+
+def check_alarm_topic_mails_the_alarm_email(ctx: SmokeContext) -> None:
+    wanted = sorted(
+        resource["Properties"]["Endpoint"]
+        for resource in ctx.template.get("Resources", {}).values()
+        if resource["Type"] == "AWS::SNS::Subscription" and resource["Properties"].get("Protocol") == "email"
+    )
+    if not wanted:
+        raise SmokeSkip("no alarm e-mail was given (-c alarm_email / ALARM_EMAIL=): the topic has no subscriber")
+    topic = ctx.only("AWS::SNS::Topic")
+    subscriptions = ctx.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    mailed = sorted(sub["Endpoint"] for sub in subscriptions if sub["Protocol"] == "email")
+    assert mailed == wanted, f"the alarm topic mails {mailed}, the template asks for {wanted}"
 
 
 def check_signed_round_trip(ctx: SmokeContext) -> None:

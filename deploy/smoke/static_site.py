@@ -2,7 +2,8 @@
 
 On both targets: the content bucket's encryption, versioning, public access block and
 TLS-only policy; the site's files, byte for byte, as the bucket deployment uploaded
-them; the access-log bucket; the distribution (origin through its OAC, root object,
+them; the access-log bucket, which receives S3 access logs and CloudFront's standard
+logs (v2: delivery source, destination and delivery); the distribution (origin through its OAC, root object,
 HTTPS redirect, 404 page) and its invalidation. In a real account also the
 response headers policy, and live traffic: the page, its security headers, the 404.
 """
@@ -94,6 +95,20 @@ def check_access_logs_go_to_the_log_bucket(ctx: SmokeContext) -> None:
     log_bucket = logging["TargetBucket"]
     assert log_bucket in ctx.resources.values(), f"access logs go to {log_bucket}, not to the stack's log bucket"
     s3.head_bucket(Bucket=log_bucket)
+
+
+def check_distribution_logs_to_the_log_bucket_through_standard_logging_v2(ctx: SmokeContext) -> None:
+    # CloudFront's delivery sources live in us-east-1, whatever region reads them.
+    logs = ctx.client("logs", region="us-east-1")
+    delivery = logs.get_delivery(id=ctx.only("AWS::Logs::Delivery"))["delivery"]
+    source = logs.get_delivery_source(name=delivery["deliverySourceName"])["deliverySource"]
+    assert source["logType"] == "ACCESS_LOGS", source
+    assert any(arn.endswith(f":distribution/{_distribution_id(ctx)}") for arn in source["resourceArns"]), source
+    destination_name = delivery["deliveryDestinationArn"].rsplit(":", 1)[-1]
+    destination = logs.get_delivery_destination(name=destination_name)["deliveryDestination"]
+    bucket_arn = destination["deliveryDestinationConfiguration"]["destinationResourceArn"]
+    log_bucket = ctx.client("s3").get_bucket_logging(Bucket=_bucket(ctx))["LoggingEnabled"]["TargetBucket"]
+    assert bucket_arn.endswith(f":::{log_bucket}"), f"CloudFront logs go to {bucket_arn}, not to {log_bucket}"
 
 
 def check_distribution_reads_the_bucket_through_its_oac(ctx: SmokeContext) -> None:

@@ -76,6 +76,9 @@ def stop_leftover_emulator(state: Path) -> None:
         emulator.stop()
 
 
+ALARM_EMAIL = "alarms@example.com"
+
+
 @dataclass
 class Sandbox:
     state: Path
@@ -87,7 +90,9 @@ class Sandbox:
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     state = tmp_path_factory.mktemp("sandbox")
     try:
-        up = run_cli(["sandbox", "--state-dir", str(state)], state / "up.log", UP_TIMEOUT)
+        # With an alarm e-mail, as production requires, so its subscription deploys too.
+        args = ["sandbox", "--state-dir", str(state), "--alarm-email", ALARM_EMAIL]
+        up = run_cli(args, state / "up.log", UP_TIMEOUT)
         report_path = state / "report.json"
         report = json.loads(report_path.read_text()) if report_path.exists() else {}
         print(f"\nmake sandbox took {up.seconds:.1f}s; timings {report.get('timings')}")

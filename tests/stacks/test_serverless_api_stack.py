@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 import pytest
 
+from stacks.serverless_api.contract import items_contract
 from tests.synthesis import Synthesized
 
 API = "ServerlessApi"
@@ -58,7 +61,7 @@ def test_function_runtime_architecture_tracing_and_layer(app: Synthesized) -> No
     assert props["Runtime"] == "python3.14"
     assert props["Architectures"] == ["arm64"]
     assert props["TracingConfig"] == {"Mode": "Active"}
-    assert props["Handler"] == "app.handler"
+    assert props["Handler"] == "handler.handler"
     assert (props["MemorySize"], props["Timeout"]) == (256, 10)
     (layer,) = props["Layers"]
     assert layer["Fn::Join"][1][-1] == ":017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-arm64:36"
@@ -100,11 +103,15 @@ def test_function_may_use_only_the_table_actions_it_needs(app: Synthesized) -> N
     assert "ManagedPolicyArns" not in function_roles[0]["Properties"]
 
 
-def test_function_log_group_retention(app: Synthesized) -> None:
+def test_log_groups_and_their_retention(app: Synthesized) -> None:
     days = 365 if _stage(app) == "production" else 7
     groups = app.resources(API, "AWS::Logs::LogGroup")
-    assert len(groups) == 2  # the function's and the API's access logs
+    # The function's, the API's access logs, and in production the web ACL's.
+    expected = ["ItemsAccessLogs", "ItemsLogs"] + (["ItemsWebAclLogs"] if _stage(app) == "production" else [])
+    assert sorted(re.sub(r"[0-9A-F]{8}$", "", k) for k in groups) == expected
     assert all(g["Properties"]["RetentionInDays"] == days for g in groups.values())
+    policy = "Retain" if _stage(app) == "production" else "Delete"
+    assert {g["DeletionPolicy"] for g in groups.values()} == {policy}
 
 
 def test_reserved_concurrency_follows_the_stage(app: Synthesized) -> None:
@@ -154,20 +161,43 @@ def test_every_route_uses_iam_and_the_validator(app: Synthesized) -> None:
         assert method["Integration"]["Type"] == "AWS_PROXY"
 
 
-def test_bodies_are_validated_against_the_handler_schemas(app: Synthesized) -> None:
-    from stacks.serverless_api.stack import _items_models
+def test_routes_are_the_handlers_contract(app: Synthesized) -> None:
+    contract = items_contract()
+    resources = app.template_json(API)["Resources"]
 
-    models = _items_models()
-    schemas = {
-        m["Properties"]["Schema"]["title"]: m["Properties"]["Schema"]
-        for m in app.resources(API, "AWS::ApiGateway::Model").values()
+    def path_of(resource_ref: dict[str, Any]) -> str:
+        if "Fn::GetAtt" in resource_ref:  # the API's root
+            return ""
+        resource = resources[resource_ref["Ref"]]["Properties"]
+        return f"{path_of(resource['ParentId'])}/{resource['PathPart']}"
+
+    methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
+    routes = {(m["HttpMethod"], path_of(m["ResourceId"])) for m in methods if m["HttpMethod"] != "OPTIONS"}
+    assert routes == {(spec.method, spec.path) for spec in contract.ROUTES}
+
+
+def test_bodies_are_validated_against_the_handler_schemas(app: Synthesized) -> None:
+    contract = items_contract()
+    models = {m["Properties"]["Schema"]["title"]: m for m in app.resources(API, "AWS::ApiGateway::Model").values()}
+    assert {title: m["Properties"]["Schema"] for title, m in models.items()} == {
+        "ItemCreate": contract.ITEM_CREATE_SCHEMA,
+        "ItemUpdate": contract.ITEM_UPDATE_SCHEMA,
     }
-    assert schemas == {"ItemCreate": models.ITEM_CREATE_SCHEMA, "ItemUpdate": models.ITEM_UPDATE_SCHEMA}
+    assert {m["Properties"]["ContentType"] for m in models.values()} == {"application/json"}
     methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
     with_body = sorted(m["HttpMethod"] for m in methods if "RequestModels" in m)
+    assert with_body == sorted(spec.method for spec in contract.ROUTES if spec.body_schema is not None)
     assert with_body == ["POST", "PUT"]
     with_id = sorted(m["HttpMethod"] for m in methods if m.get("RequestParameters") == {"method.request.path.id": True})
     assert with_id == ["DELETE", "GET", "PUT"]
+
+
+def test_function_environment_names_come_from_the_contract(app: Synthesized) -> None:
+    contract = items_contract()
+    _, function = app.only(API, "AWS::Lambda::Function")
+    variables = set(function["Properties"]["Environment"]["Variables"])
+    assert {contract.ENV_TABLE_NAME, contract.ENV_SERVICE_NAME, contract.ENV_METRICS_NAMESPACE} <= variables
+    assert contract.ENV_LOG_LEVEL in variables
 
 
 def test_cors_follows_the_stage(app: Synthesized) -> None:
@@ -219,19 +249,55 @@ def test_outputs(app: Synthesized) -> None:
 
 
 def test_pattern_tags(app: Synthesized) -> None:
-    for stack in (API, DATA):
-        for resource_type in (
-            "AWS::Lambda::Function",
-            "AWS::IAM::Role",
-            "AWS::Logs::LogGroup",
-            "AWS::ApiGateway::RestApi",
-            "AWS::SNS::Topic",
-        ):
-            for logical_id, resource in app.resources(stack, resource_type).items():
-                tags = {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
-                assert tags.get("Pattern") == "serverless-api", logical_id
-                assert tags.get("Stage") == _stage(app), logical_id
-        _, table = app.only(DATA, "AWS::DynamoDB::GlobalTable") if stack == DATA else (None, None)
-        if table:
-            tags = {t["Key"]: t["Value"] for t in table["Properties"]["Replicas"][0]["Tags"]}
-            assert tags["Pattern"] == "serverless-api"
+    for resource_type in (
+        "AWS::Lambda::Function",
+        "AWS::IAM::Role",
+        "AWS::Logs::LogGroup",
+        "AWS::ApiGateway::RestApi",
+        "AWS::SNS::Topic",
+        "AWS::KMS::Key",
+        "AWS::CloudWatch::Alarm",
+    ):
+        for logical_id, resource in app.resources(API, resource_type).items():
+            tags = {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
+            assert tags == {
+                "Application": "aws-reference-architectures",
+                "Pattern": "serverless-api",
+                "Stage": _stage(app),
+            }, logical_id
+    # The table is built by DynamoTable in a stack of its own: its pattern is its own.
+    _, table = app.only(DATA, "AWS::DynamoDB::GlobalTable")
+    (replica,) = table["Properties"]["Replicas"]
+    assert {t["Key"]: t["Value"] for t in replica["Tags"]} == {
+        "Application": "aws-reference-architectures",
+        "Pattern": "dynamo-table",
+        "Stage": _stage(app),
+    }
+
+
+def test_the_account_role_lives_in_the_account_stack(app: Synthesized) -> None:
+    template = app.template(API)
+    template.resource_count_is("AWS::ApiGateway::Account", 0)
+    roles = app.resources(API, "AWS::IAM::Role").values()
+    assert not [r for r in roles if "apigateway.amazonaws.com" in json.dumps(r["Properties"])]
+    assert app.stacks["Account"] in app.stacks[API].dependencies
+
+
+def test_alarm_key_lets_cloudwatch_use_it_for_this_accounts_alarms_only(app: Synthesized) -> None:
+    _, key = app.only(API, "AWS::KMS::Key")
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    (grant,) = [s for s in statements if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    source_arn = grant["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Join"][1]
+    assert source_arn[-1] == ":alarm:*"
+    assert {"Ref": "AWS::AccountId"} in source_arn and {"Ref": "AWS::Region"} in source_arn
+
+
+@pytest.mark.parametrize(("stage", "email"), [("sandbox", None), ("production", "alarms@example.com")])
+def test_alarm_email_subscription(request: pytest.FixtureRequest, stage: str, email: str | None) -> None:
+    app: Synthesized = request.getfixturevalue(stage)
+    subscriptions = [s["Properties"] for s in app.resources(API, "AWS::SNS::Subscription").values()]
+    topic_id, _ = app.only(API, "AWS::SNS::Topic")
+    expected = [{"Endpoint": email, "Protocol": "email", "TopicArn": {"Ref": topic_id}}] if email else []
+    assert subscriptions == expected

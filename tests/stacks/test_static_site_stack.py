@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.synthesis import Synthesized
@@ -133,16 +135,32 @@ def test_security_headers(app: Synthesized) -> None:
     assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
 
 
-def test_distribution_logs_to_the_same_log_bucket(app: Synthesized) -> None:
+def test_distribution_logs_to_the_same_log_bucket_through_standard_logging_v2(app: Synthesized) -> None:
     log_id, log_bucket = app.only(STACK, "AWS::S3::Bucket", "SiteAccessLogs")
-    _, distribution = app.only(STACK, "AWS::CloudFront::Distribution")
-    assert distribution["Properties"]["DistributionConfig"]["Logging"] == {
-        "Bucket": {"Fn::GetAtt": [log_id, "RegionalDomainName"]},
-        "Prefix": "cloudfront/",
-    }
+    distribution_id, distribution = app.only(STACK, "AWS::CloudFront::Distribution")
+    # No legacy logging, which needs ACLs on the log bucket.
+    assert "Logging" not in distribution["Properties"]["DistributionConfig"]
+    source_id, source = app.only(STACK, "AWS::Logs::DeliverySource")
+    assert source["Properties"]["LogType"] == "ACCESS_LOGS"
+    assert {"Ref": distribution_id} in source["Properties"]["ResourceArn"]["Fn::Join"][1]
+    destination_id, destination = app.only(STACK, "AWS::Logs::DeliveryDestination")
+    assert destination["Properties"]["DestinationResourceArn"] == {"Fn::GetAtt": [log_id, "Arn"]}
+    _, delivery = app.only(STACK, "AWS::Logs::Delivery")
+    assert delivery["Properties"]["DeliverySourceName"] == {"Ref": source_id}
+    assert delivery["Properties"]["DeliveryDestinationArn"] == {"Fn::GetAtt": [destination_id, "Arn"]}
+    _, policy = app.only(STACK, "AWS::S3::BucketPolicy", "SiteAccessLogsBucketPolicy")
+    writes = [
+        st
+        for st in policy["Properties"]["PolicyDocument"]["Statement"]
+        if st.get("Principal") == {"Service": "delivery.logs.amazonaws.com"}
+    ]
+    assert sorted(st["Sid"] for st in writes) == ["CloudFrontLogDeliveryAclCheck", "CloudFrontLogDeliveryWrite"]
+    assert all({"aws:SourceAccount"} <= set(st["Condition"]["StringEquals"]) for st in writes)
+    assert all("aws:SourceArn" in st["Condition"]["ArnLike"] for st in writes)
     props = log_bucket["Properties"]
-    # CloudFront standard logs are delivered through an ACL grant.
-    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
+    # Both deliveries are granted by bucket policy, so the log bucket needs no ACLs.
+    assert props["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert props["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
     assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
         {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
@@ -159,6 +177,63 @@ def test_site_files_are_deployed_and_the_cache_invalidated(app: Synthesized) -> 
     assert props["DistributionPaths"] == ["/*"]
     assert props["Prune"] is True
     assert len(props["SourceObjectKeys"]) == 1
+
+
+def test_log_delivery_is_granted_for_this_accounts_delivery_sources_only(app: Synthesized) -> None:
+    log_id, _ = app.only(STACK, "AWS::S3::Bucket", "SiteAccessLogs")
+    _, policy = app.only(STACK, "AWS::S3::BucketPolicy", "SiteAccessLogsBucketPolicy")
+    statements = {s.get("Sid"): s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+    account = {"Ref": "AWS::AccountId"}
+    source_arn = {"Fn::Join": ["", ["arn:aws:logs:us-east-1:", account, ":delivery-source:*"]]}
+    write = statements["CloudFrontLogDeliveryWrite"]
+    assert (write["Principal"], write["Action"]) == ({"Service": "delivery.logs.amazonaws.com"}, "s3:PutObject")
+    assert write["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [log_id, "Arn"]}, "/AWSLogs/", account, "/*"]]}
+    assert write["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": account, "s3:x-amz-acl": "bucket-owner-full-control"},
+        "ArnLike": {"aws:SourceArn": source_arn},
+    }
+    check = statements["CloudFrontLogDeliveryAclCheck"]
+    assert check["Action"] == ["s3:GetBucketAcl", "s3:ListBucket"]
+    assert check["Resource"] == {"Fn::GetAtt": [log_id, "Arn"]}
+    assert check["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {"aws:SourceArn": source_arn},
+    }
+    # Nothing else may write: S3 server access logs of the site bucket, and the delivery.
+    allowed = sorted(json.dumps(s["Principal"]) for s in statements.values() if s["Effect"] == "Allow")
+    assert allowed == [
+        '{"Service": "delivery.logs.amazonaws.com"}',
+        '{"Service": "delivery.logs.amazonaws.com"}',
+        '{"Service": "logging.s3.amazonaws.com"}',
+    ]
+
+
+def test_deployment_runs_with_a_stack_role_scoped_to_this_distribution(app: Synthesized) -> None:
+    distribution_id, _ = app.only(STACK, "AWS::CloudFront::Distribution")
+    role_id, role = app.only(STACK, "AWS::IAM::Role", "SiteDeploymentRole")
+    # No AWSLambdaBasicExecutionRole, which may create and write to every log group.
+    assert "ManagedPolicyArns" not in role["Properties"]
+    logs_id, logs = app.only(STACK, "AWS::Logs::LogGroup", "SiteDeploymentLogs")
+    days = 365 if app.stacks[STACK].stack_name.startswith("production") else 7
+    assert logs["Properties"]["RetentionInDays"] == days
+    _, handler = app.only(STACK, "AWS::Lambda::Function", "CustomCDKBucketDeployment")
+    assert handler["Properties"]["Role"] == {"Fn::GetAtt": [role_id, "Arn"]}
+    assert handler["Properties"]["LoggingConfig"] == {"LogGroup": {"Ref": logs_id}}
+    _, policy = app.only(STACK, "AWS::IAM::Policy", "SiteDeploymentRole")
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    (invalidation,) = [s for s in statements if any(a.startswith("cloudfront:") for a in s["Action"])]
+    assert invalidation["Action"] == ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"]
+    # This distribution only: CDK's distribution= would grant it on every distribution ("*").
+    assert invalidation["Resource"] == {
+        "Fn::Join": [
+            "",
+            ["arn:aws:cloudfront::", {"Ref": "AWS::AccountId"}, ":distribution/", {"Ref": distribution_id}],
+        ]
+    }
+    (log_write,) = [s for s in statements if any(a.startswith("logs:") for a in s["Action"])]
+    assert log_write["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert log_write["Resource"] == {"Fn::GetAtt": [logs_id, "Arn"]}
+    assert not [s for s in statements if s["Resource"] == "*"]
 
 
 def test_outputs(app: Synthesized) -> None:
@@ -183,10 +258,16 @@ def test_stage_and_pattern_tags(app: Synthesized) -> None:
         "AWS::Lambda::Function",
         "AWS::WAFv2::WebACL",
     ]
+    # CDK's stack-wide helpers (the bucket-emptying provider, the deployment handler and
+    # its role) serve every pattern of the stack, so they carry no Pattern tag.
+    shared = ("CustomS3AutoDeleteObjects", "CustomCDKBucketDeployment", "SiteDeploymentRole")
     for resource_type in tagged_types:
         for logical_id, resource in app.resources(STACK, resource_type).items():
             tags = {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
-            assert expected.items() <= tags.items(), f"{logical_id} tags: {tags}"
+            wanted = {k: v for k, v in expected.items() if k != "Pattern" or not logical_id.startswith(shared)}
+            assert wanted.items() <= tags.items(), f"{logical_id} tags: {tags}"
+            if logical_id.startswith(shared):
+                assert "Pattern" not in tags, logical_id
 
 
 # --- what differs between the stages -------------------------------------------------
@@ -215,8 +296,8 @@ def test_stage_log_retention_and_price_class(
     request: pytest.FixtureRequest, stage: str, days: int, price_class: str
 ) -> None:
     app: Synthesized = request.getfixturevalue(stage)
-    _, log_group = app.only(STACK, "AWS::Logs::LogGroup")
-    assert log_group["Properties"]["RetentionInDays"] == days
+    groups = app.resources(STACK, "AWS::Logs::LogGroup")
+    assert groups and all(group["Properties"]["RetentionInDays"] == days for group in groups.values())
     _, log_bucket = app.only(STACK, "AWS::S3::Bucket", "SiteAccessLogs")
     (rule,) = log_bucket["Properties"]["LifecycleConfiguration"]["Rules"]
     assert rule["ExpirationInDays"] == days
@@ -236,11 +317,24 @@ def test_production_has_a_web_acl_on_the_distribution(production: Synthesized) -
     assert props["Scope"] == "CLOUDFRONT"
     assert props["DefaultAction"] == {"Allow": {}}
     names = [rule["Name"] for rule in props["Rules"]]
-    assert names == ["AWSManagedRulesCommonRuleSet", "RateLimitPerIp"]
-    rate = props["Rules"][1]["Statement"]["RateBasedStatement"]
+    assert names == [
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "RateLimitPerIp",
+    ]
+    rate = props["Rules"][3]["Statement"]["RateBasedStatement"]
     assert (rate["AggregateKeyType"], rate["Limit"]) == ("IP", 1000)
     _, distribution = production.only(STACK, "AWS::CloudFront::Distribution")
     assert distribution["Properties"]["DistributionConfig"]["WebACLId"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    _, logging = production.only(STACK, "AWS::WAFv2::LoggingConfiguration")
+    assert logging["Properties"]["ResourceArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    redacted = [field["SingleHeader"]["Name"] for field in logging["Properties"]["RedactedFields"]]
+    assert redacted == ["authorization", "cookie"]
+    (group,) = [
+        g for g in production.resources(STACK, "AWS::Logs::LogGroup").values() if "LogGroupName" in g["Properties"]
+    ]
+    assert group["Properties"]["LogGroupName"].startswith("aws-waf-logs-")
 
 
 def test_stack_is_pinned_to_us_east_1_and_named_per_stage(sandbox: Synthesized, production: Synthesized) -> None:
