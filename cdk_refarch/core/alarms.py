@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
@@ -24,7 +24,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def check_email(prop: str, email: str | None) -> None:
     if email is not None:
         require(
-            isinstance(email, str) and bool(_EMAIL.match(email)),
+            isinstance(email, str) and bool(_EMAIL.fullmatch(email)),
             f"{prop} ({email!r}) must be an e-mail address such as 'ops@example.com'",
         )
 
@@ -56,7 +56,13 @@ def alarm_topic(scope: Construct, *, removal_policy: RemovalPolicy, email: str |
             conditions={
                 "StringEquals": {"aws:SourceAccount": stack.account},
                 "ArnLike": {
-                    "aws:SourceArn": stack.format_arn(service="cloudwatch", resource="alarm", resource_name="*")
+                    # Alarm ARNs are arn:...:cloudwatch:REGION:ACCOUNT:alarm:NAME (a colon, not a slash).
+                    "aws:SourceArn": stack.format_arn(
+                        service="cloudwatch",
+                        resource="alarm",
+                        resource_name="*",
+                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                    )
                 },
             },
         )

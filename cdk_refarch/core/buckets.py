@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, FeatureFlags, RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from cdk_refarch.core.errors import require
 from cdk_refarch.core.validation import check_int
+
+#: The feature flag under which CDK grants S3 server access logging by bucket policy;
+#: without it CDK asks for an ACL on the target, which bucket-owner-enforced refuses.
+ACCESS_LOGS_BY_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 
 def secure_bucket(
@@ -34,7 +39,17 @@ def secure_bucket(
     - With ``RemovalPolicy.DESTROY`` (the sandbox) the objects are deleted with the
       bucket, every version, since CloudFormation cannot delete a bucket with objects;
       never otherwise.
+
+    Server access logs need the app's feature flag
+    ``@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`` (``cdk init`` sets it).
     """
+    if server_access_logs_bucket is not None:
+        require(
+            bool(FeatureFlags.of(scope).is_enabled(ACCESS_LOGS_BY_POLICY_FLAG)),
+            f"server access logs to a bucket-owner-enforced log bucket need the feature flag "
+            f"{ACCESS_LOGS_BY_POLICY_FLAG} set to true in cdk.json's context (cdk init sets it); "
+            "without it CDK grants log delivery with an ACL, which the log bucket refuses",
+        )
     return s3.Bucket(
         scope,
         construct_id,

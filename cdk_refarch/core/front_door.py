@@ -54,7 +54,7 @@ class FrontDoorOptions:
             require(self.certificate is None, "certificate is only used with domain_name; pass domain_name too")
             return
         require(
-            isinstance(self.domain_name, str) and bool(_DOMAIN_NAME.match(self.domain_name)),
+            isinstance(self.domain_name, str) and bool(_DOMAIN_NAME.fullmatch(self.domain_name)),
             f"domain_name ({self.domain_name!r}) must be a fully qualified lower-case domain name such as "
             "'www.example.com': labels of letters, digits and hyphens, separated by dots",
         )

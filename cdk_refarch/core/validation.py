@@ -19,14 +19,19 @@ from cdk_refarch.core.errors import PatternConfigError, require
 _ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def _num(value: float) -> str:
+    """A bound as written: ``2000000000``, not ``:g``'s ``2e+09`` (or ``1e+06`` for 1000001)."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
 def _range_text(minimum: float | None, maximum: float | None, unit: str) -> str:
     suffix = f" {unit}" if unit else ""
     if minimum is not None and maximum is not None:
-        return f"from {minimum:g} to {maximum:g}{suffix}"
+        return f"from {_num(minimum)} to {_num(maximum)}{suffix}"
     if minimum is not None:
-        return f"at least {minimum:g}{suffix}"
+        return f"at least {_num(minimum)}{suffix}"
     if maximum is not None:
-        return f"at most {maximum:g}{suffix}"
+        return f"at most {_num(maximum)}{suffix}"
     return ""
 
 
@@ -58,9 +63,9 @@ def check_number(
     """
     parts = [_range_text(minimum, maximum, unit)]
     if above is not None:
-        parts.append(f"above {above:g}")
+        parts.append(f"above {_num(above)}")
     if below is not None:
-        parts.append(f"below {below:g}")
+        parts.append(f"below {_num(below)}")
     allowed = "a finite number" + "".join(f" {part}" for part in parts if part)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise PatternConfigError(f"{prop} ({value!r}) must be {allowed}")
@@ -84,7 +89,7 @@ def check_env_var_names(prop: str, names: Iterable[str]) -> None:
     """Every name is ``[A-Za-z_][A-Za-z0-9_]*``, as Lambda requires."""
     for name in names:
         require(
-            isinstance(name, str) and bool(_ENV_VAR_NAME.match(name)),
+            isinstance(name, str) and bool(_ENV_VAR_NAME.fullmatch(name)),
             f"{prop} name ({name!r}) must match [A-Za-z_][A-Za-z0-9_]*: letters, digits and _, "
             "not starting with a digit",
         )

@@ -51,7 +51,7 @@ def check_web_acl_arn(arn: str, waf_scope: WafScope, stack: Stack) -> None:
         if waf_scope == "CLOUDFRONT"
         else "arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID"
     )
-    match = _WEB_ACL_ARN.match(arn)
+    match = _WEB_ACL_ARN.fullmatch(arn)
     wanted_scope = "global" if waf_scope == "CLOUDFRONT" else "regional"
     require(
         match is not None and match["scope"] == wanted_scope,

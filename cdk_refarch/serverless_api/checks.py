@@ -68,10 +68,10 @@ def check_serverless_api(
     check_cors_origins(cors_origins)
     for header in cors_allow_headers:
         require(
-            isinstance(header, str) and bool(_HEADER_NAME.match(header)),
+            isinstance(header, str) and bool(_HEADER_NAME.fullmatch(header)),
             f"cors_allow_headers entry ({header!r}) must be an HTTP header name: letters, digits and -",
         )
-    require(bool(_STAGE_NAME.match(stage_name)), f"stage_name ({stage_name!r}) must be 1-128 letters, digits or _")
+    require(bool(_STAGE_NAME.fullmatch(stage_name)), f"stage_name ({stage_name!r}) must be 1-128 letters, digits or _")
     check_env_var_names("table_name_variable", [table_name_variable])
     check_env_var_names("cors_origins_variable", [cors_origins_variable])
     for name, spec in functions.items():

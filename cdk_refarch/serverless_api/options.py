@@ -109,7 +109,7 @@ class ApiFunction:
             maximum=high,
         )
         require(
-            bool(_HANDLER.match(self.handler)),
+            bool(_HANDLER.fullmatch(self.handler)),
             f"handler ({self.handler!r}) must be 'module.function', e.g. 'handler.handler'",
         )
         require(os.path.isdir(self.code_path), f"code_path ({self.code_path!r}) must be an existing folder")
@@ -157,7 +157,7 @@ class ApiFunction:
             )
         for name, arn in self.secrets.items():
             require(
-                isinstance(arn, str) and bool(_SECRET_ARN.match(arn)),
+                isinstance(arn, str) and bool(_SECRET_ARN.fullmatch(arn)),
                 f"secrets variable {name} ({arn!r}) must be the ARN of a Secrets Manager secret "
                 "(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME) or an SSM parameter "
                 "(arn:aws:ssm:REGION:ACCOUNT:parameter/NAME)",
@@ -188,7 +188,7 @@ class Route:
         segments = self.path.split("/")[1:]
         require(
             self.path.startswith("/")
-            and (self.path == "/" or all(_PATH_SEGMENT.match(segment) for segment in segments)),
+            and (self.path == "/" or all(_PATH_SEGMENT.fullmatch(segment) for segment in segments)),
             f"path ({self.path!r}) must start with '/' and hold segments such as 'items' or '{{id}}'",
         )
         names = self.path_parameters
@@ -302,7 +302,7 @@ def check_cors_origins(origins: tuple[str, ...]) -> None:
     if origins == ("*",):
         return
     for origin in origins:
-        match = _ORIGIN.match(origin) if isinstance(origin, str) else None
+        match = _ORIGIN.fullmatch(origin) if isinstance(origin, str) else None
         require(
             match is not None,
             f"cors_origins entry ({origin!r}) must be an origin such as 'https://app.example.com' "

@@ -99,7 +99,7 @@ def _check_site_sources(site_sources: str | None) -> None:
 
 def _check_object_key(prop: str, key: str, site_sources: str | None) -> None:
     require(
-        isinstance(key, str) and len(key) <= 255 and bool(_OBJECT_KEY.match(key)),
+        isinstance(key, str) and len(key) <= 255 and bool(_OBJECT_KEY.fullmatch(key)),
         f"{prop} ({key!r}) must be a plain object key such as 'index.html' or 'errors/404.html': "
         "at most 255 characters of letters, digits and . _ ~ -, in segments separated by '/', "
         "without a leading '/', an empty segment, '.' or '..'",

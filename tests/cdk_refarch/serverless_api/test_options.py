@@ -1,4 +1,4 @@
-"""ServerlessApi's defaults and options, on the test stacks in tests/variants_api.py."""
+"""ServerlessApi's defaults and options, on the test stacks in variants.py beside this file."""
 
 from __future__ import annotations
 
@@ -196,7 +196,21 @@ def test_alarm_options_and_given_topic(variants: Synthesized) -> None:
 def test_created_regional_web_acl_is_associated_with_the_stage(variants: Synthesized) -> None:
     acl_id, acl = _one(variants, "ApiOptions", "AWS::WAFv2::WebACL")
     assert acl["Scope"] == "REGIONAL"
-    assert acl["Rules"][1]["Statement"]["RateBasedStatement"]["Limit"] == 300
+    assert [rule["Name"] for rule in acl["Rules"]] == [
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "RateLimitPerIp",
+    ]
+    assert acl["Rules"][3]["Statement"]["RateBasedStatement"]["Limit"] == 300
+    group_id, group = variants.only("ApiOptions", "AWS::Logs::LogGroup", "ServiceWebAclLogs")
+    assert group["Properties"]["LogGroupName"].startswith("aws-waf-logs-")
+    assert group["Properties"]["RetentionInDays"] == 30
+    _, logging = _one(variants, "ApiOptions", "AWS::WAFv2::LoggingConfiguration")
+    assert logging["ResourceArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    assert logging["LogDestinationConfigs"] == [
+        {"Fn::Join": ["", ["arn:aws:logs:eu-west-1:111111111111:log-group:", {"Ref": group_id}]]}
+    ]
     _, association = _one(variants, "ApiOptions", "AWS::WAFv2::WebACLAssociation")
     assert association["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
     assert "ServiceApiDeploymentStage" in json.dumps(association["ResourceArn"])
@@ -212,6 +226,7 @@ def test_custom_domain_with_imported_regional_certificate(variants: Synthesized)
         "EndpointConfiguration": {"Types": ["REGIONAL"]},
         "RegionalCertificateArn": API_CERT,
         "SecurityPolicy": "TLS_1_2",
+        "Tags": [{"Key": "Pattern", "Value": "serverless-api"}],
     }
     _, record = _one(variants, "ApiDomain", "AWS::Route53::RecordSet")
     assert (record["Name"], record["Type"], record["HostedZoneId"]) == ("api.example.com.", "A", ZONE_ID)
@@ -231,3 +246,13 @@ def test_existing_table_pool_and_web_acl_are_used_not_created(variants: Synthesi
     assert "eu-west-1_abcdefghi" in json.dumps(authorizer["ProviderARNs"])
     (function,) = _all(variants, "ApiDomain", "AWS::Lambda::Function")
     assert function["Environment"]["Variables"]["TABLE_NAME"] == "items-table"
+
+
+def test_api_leaves_the_account_logging_role_to_the_account_stack(variants: Synthesized) -> None:
+    for stack in ("ApiDefaults", "ApiOptions", "ApiDomain"):
+        variants.template(stack).resource_count_is("AWS::ApiGateway::Account", 0)
+        roles = [json.dumps(r["AssumeRolePolicyDocument"]) for r in _all(variants, stack, "AWS::IAM::Role")]
+        assert not [r for r in roles if "apigateway.amazonaws.com" in r], stack
+        _, stage = _one(variants, stack, "AWS::ApiGateway::Stage")
+        # Execution logs stay on: they use the account's role (ApiGatewayAccountLogging).
+        assert stage["MethodSettings"][0]["LoggingLevel"] == "INFO"

@@ -1,4 +1,4 @@
-"""Stacks that use ServerlessApi's options; part of the variants app (tests/variants.py)."""
+"""Stacks that use ServerlessApi's options; part of the variants app (../static_site/variants.py)."""
 
 from __future__ import annotations
 

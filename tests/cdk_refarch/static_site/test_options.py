@@ -1,11 +1,16 @@
-"""StaticSite's defaults and options, on the test stacks in tests/variants.py."""
+"""StaticSite's defaults and options, on the test stacks in variants.py beside this file."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.cdk_refarch.static_site.variants import CUSTOM_CSP, IMPORTED_CERT, IMPORTED_WEB_ACL, ZONE_ID
-from tests.synthesis import Synthesized
+from aws_cdk import App, Stack
+from aws_cdk.assertions import Template
+
+from cdk_refarch import StaticSite
+from stacks.static_site.stack import SITE_SOURCES
+from tests.cdk_refarch.static_site.variants import CUSTOM_CSP, IMPORTED_CERT, IMPORTED_WEB_ACL, US_EAST_1, ZONE_ID
+from tests.synthesis import CDK_CONTEXT, Synthesized
 
 
 def _config(app: Synthesized, stack_id: str, prefix: str = "Site") -> dict[str, Any]:
@@ -132,17 +137,18 @@ def test_custom_domain_alias_records_for_ipv4_and_ipv6(variants: Synthesized) ->
         assert props["AliasTarget"]["DNSName"] == {"Fn::GetAtt": [distribution_id, "DomainName"]}
 
 
-def test_created_web_acl_has_common_rules_and_rate_limit(variants: Synthesized) -> None:
+def test_created_web_acl_has_managed_rules_then_rate_limit(variants: Synthesized) -> None:
     acl_id, acl = variants.only("CustomDomain", "AWS::WAFv2::WebACL")
     props = acl["Properties"]
     assert props["Scope"] == "CLOUDFRONT"
-    common, rate = props["Rules"]
-    assert common["Statement"]["ManagedRuleGroupStatement"] == {
-        "Name": "AWSManagedRulesCommonRuleSet",
-        "VendorName": "AWS",
-    }
-    assert common["OverrideAction"] == {"None": {}}
-    assert rate["Action"] == {"Block": {}}
+    *managed, rate = props["Rules"]
+    assert [(rule["Priority"], rule["Statement"]["ManagedRuleGroupStatement"]) for rule in managed] == [
+        (0, {"Name": "AWSManagedRulesAmazonIpReputationList", "VendorName": "AWS"}),
+        (1, {"Name": "AWSManagedRulesCommonRuleSet", "VendorName": "AWS"}),
+        (2, {"Name": "AWSManagedRulesKnownBadInputsRuleSet", "VendorName": "AWS"}),
+    ]
+    assert all(rule["OverrideAction"] == {"None": {}} for rule in managed)
+    assert (rate["Name"], rate["Priority"], rate["Action"]) == ("RateLimitPerIp", 3, {"Block": {}})
     assert rate["Statement"]["RateBasedStatement"] == {
         "AggregateKeyType": "IP",
         "EvaluationWindowSec": 300,
@@ -152,6 +158,18 @@ def test_created_web_acl_has_common_rules_and_rate_limit(variants: Synthesized) 
         assert rule["VisibilityConfig"]["CloudWatchMetricsEnabled"] is True
         assert rule["VisibilityConfig"]["SampledRequestsEnabled"] is True
     assert _config(variants, "CustomDomain")["WebACLId"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+
+
+def test_created_web_acl_logs_with_the_sites_retention(variants: Synthesized) -> None:
+    acl_id, _ = variants.only("CustomDomain", "AWS::WAFv2::WebACL")
+    group_id, group = variants.only("CustomDomain", "AWS::Logs::LogGroup")
+    assert group["Properties"]["LogGroupName"].startswith("aws-waf-logs-")
+    assert group["Properties"]["RetentionInDays"] == 365
+    _, logging = variants.only("CustomDomain", "AWS::WAFv2::LoggingConfiguration")
+    assert logging["Properties"]["ResourceArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    (destination,) = logging["Properties"]["LogDestinationConfigs"]
+    # WAF takes the log group ARN without the ":*" that LogGroup.log_group_arn ends with.
+    assert destination == {"Fn::Join": ["", ["arn:aws:logs:us-east-1:111111111111:log-group:", {"Ref": group_id}]]}
 
 
 def test_kms_encryption_with_bucket_key_and_cloudfront_decrypt(variants: Synthesized) -> None:
@@ -200,9 +218,42 @@ def test_shared_log_bucket_means_no_bucket_sprawl(variants: Synthesized) -> None
     # The shared log bucket, the first site's bucket and the user's own bucket: no more.
     assert sorted(k.rstrip("0123456789ABCDEF") for k in buckets) == ["OwnBucket", "SharedLogsBucket", "SiteBucket"]
     shared_id = next(k for k in buckets if k.startswith("SharedLogs"))
-    for prefix in ("SiteDistribution", "SecondSiteDistribution"):
-        logging = _config(variants, "ImportedResources", prefix)["Logging"]
-        assert logging["Bucket"] == {"Fn::GetAtt": [shared_id, "RegionalDomainName"]}
+    destinations = variants.resources("ImportedResources", "AWS::Logs::DeliveryDestination")
+    assert sorted(k.rstrip("0123456789ABCDEF") for k in destinations) == [
+        "SecondSiteAccessLogDestination",
+        "SiteAccessLogDestination",
+    ]
+    for destination in destinations.values():
+        assert destination["Properties"]["DestinationResourceArn"] == {"Fn::GetAtt": [shared_id, "Arn"]}
+    # Both sites' delivery grants are the same statements, written to the policy once.
+    policies = [
+        p
+        for p in variants.resources("ImportedResources", "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": shared_id}
+    ]
+    (policy,) = policies
+    sids = [s.get("Sid") for s in policy["Properties"]["PolicyDocument"]["Statement"] if s.get("Sid")]
+    assert sorted(sids) == ["CloudFrontLogDeliveryAclCheck", "CloudFrontLogDeliveryWrite"]
+
+
+def test_standard_logging_v2_delivers_the_distributions_access_logs(variants: Synthesized) -> None:
+    distribution_id, distribution = variants.only("Defaults", "AWS::CloudFront::Distribution")
+    # Standard logging v2, not the legacy logging that needs ACLs on the log bucket.
+    assert "Logging" not in distribution["Properties"]["DistributionConfig"]
+    log_id, _ = variants.only("Defaults", "AWS::S3::Bucket", "SiteAccessLogs")
+    source_id, source = variants.only("Defaults", "AWS::Logs::DeliverySource")
+    destination_id, destination = variants.only("Defaults", "AWS::Logs::DeliveryDestination")
+    _, delivery = variants.only("Defaults", "AWS::Logs::Delivery")
+    assert source["Properties"]["LogType"] == "ACCESS_LOGS"
+    assert source["Properties"]["ResourceArn"] == {
+        "Fn::Join": ["", ["arn:aws:cloudfront::111111111111:distribution/", {"Ref": distribution_id}]]
+    }
+    assert destination["Properties"]["DestinationResourceArn"] == {"Fn::GetAtt": [log_id, "Arn"]}
+    assert destination["Properties"]["OutputFormat"] == "json"
+    assert source["Properties"]["Name"] == destination["Properties"]["Name"]
+    assert len(source["Properties"]["Name"]) <= 60
+    assert delivery["Properties"]["DeliverySourceName"] == {"Ref": source_id}
+    assert delivery["Properties"]["DeliveryDestinationArn"] == {"Fn::GetAtt": [destination_id, "Arn"]}
 
 
 def test_existing_bucket_is_the_origin_with_oac_grant(variants: Synthesized) -> None:
@@ -222,7 +273,51 @@ def test_existing_bucket_is_the_origin_with_oac_grant(variants: Synthesized) -> 
 
 
 def test_access_logs_off_creates_no_log_bucket(variants: Synthesized) -> None:
-    variants.template("NoLogs").resource_count_is("AWS::S3::Bucket", 1)
+    template = variants.template("NoLogs")
+    template.resource_count_is("AWS::S3::Bucket", 1)
+    for resource_type in ("AWS::Logs::DeliverySource", "AWS::Logs::DeliveryDestination", "AWS::Logs::Delivery"):
+        template.resource_count_is(resource_type, 0)
     assert "Logging" not in _config(variants, "NoLogs")
     _, bucket = variants.only("NoLogs", "AWS::S3::Bucket")
     assert "LoggingConfiguration" not in bucket["Properties"]
+
+
+# --- site deployment: one stack-level role, invalidation of each site's distribution -----
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_two_sites_share_one_deployment_role_scoped_to_their_distributions() -> None:
+    stack = Stack(App(context=CDK_CONTEXT), "TwoSites", env=US_EAST_1)
+    StaticSite(stack, "Docs", site_sources=SITE_SOURCES, access_logs=False)
+    StaticSite(stack, "Blog", site_sources=SITE_SOURCES, access_logs=False)
+    resources = Template.from_stack(stack).to_json()["Resources"]
+
+    def of_type(resource_type: str) -> dict[str, Any]:
+        return {k: v for k, v in resources.items() if v["Type"] == resource_type}
+
+    roles = of_type("AWS::IAM::Role")
+    (role_id,) = [k for k in roles if k.startswith("SiteDeploymentRole")]
+    assert "ManagedPolicyArns" not in roles[role_id]["Properties"]  # no AWSLambdaBasicExecutionRole
+    (handler,) = of_type("AWS::Lambda::Function").values()
+    assert handler["Properties"]["Role"] == {"Fn::GetAtt": [role_id, "Arn"]}
+    (policy,) = [p for p in of_type("AWS::IAM::Policy").values() if p["Properties"]["Roles"] == [{"Ref": role_id}]]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    invalidation = [s for s in statements if "cloudfront:CreateInvalidation" in s["Action"]]
+    distributions = sorted(of_type("AWS::CloudFront::Distribution"))
+    assert len(distributions) == 2
+    arns = [arn for statement in invalidation for arn in _as_list(statement["Resource"])]
+    # Each distribution by its ARN, never "*".
+    assert sorted(arn["Fn::Join"][1][-1]["Ref"] for arn in arns) == distributions
+    assert {arn["Fn::Join"][1][0] for arn in arns} == {"arn:aws:cloudfront::111111111111:distribution/"}
+    for statement in invalidation:
+        assert sorted(statement["Action"]) == ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"]
+    # Each site's deployment logs to its own log group, and the role may write to both only.
+    groups = sorted(of_type("AWS::Logs::LogGroup"))
+    assert [g.rstrip("0123456789ABCDEF") for g in groups] == ["BlogDeploymentLogs", "DocsDeploymentLogs"]
+    log_writes = [s for s in statements if s["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]]
+    written = [resource for statement in log_writes for resource in _as_list(statement["Resource"])]
+    assert sorted(r["Fn::GetAtt"][0] for r in written) == groups
+    assert not [s for s in statements if s["Action"] == "logs:CreateLogGroup" or "logs:*" in s["Action"]]

@@ -1,10 +1,11 @@
 """Stacks that use the patterns' options, for the option assertions and the nag check.
 
-StaticSite's are here, ServerlessApi's in tests/variants_api.py.
+StaticSite's are here, ServerlessApi's in tests/cdk_refarch/serverless_api/variants.py.
 
-They are synthesized together, once per session, with cdk-nag on. Every stack except
-``NoLogs`` must come out clean; ``NoLogs`` turns access logging off and shows that the
-construct does not hide that choice from cdk-nag.
+They are synthesized together, once per session, with cdk-nag on (tests/conftest.py).
+Every stack except ``NoLogs`` must come out clean; ``NoLogs`` turns access logging off
+and shows that the construct does not hide that choice from cdk-nag
+(tests/quality/test_gates.py).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def _zone(stack: Stack) -> route53.IHostedZone:
 def build_variants(app: App) -> list[Stack]:
     stacks: list[Stack] = []
 
-    # Every default: no files, no domain, environment-agnostic.
+    # Every default: no files, no domain, no WAF; in us-east-1, where CloudFront's
+    # standard logs (on by default) must be delivered from.
     defaults = Stack(app, "Defaults", env=US_EAST_1)
     StaticSite(defaults, "Site")
     stacks.append(defaults)
@@ -97,7 +99,7 @@ def build_variants(app: App) -> list[Stack]:
     stacks.append(imported)
 
     # Access logs turned off, so the site can live outside us-east-1: cdk-nag must
-    # still report the missing logs (test_static_site checks).
+    # still report the missing logs (tests/quality/test_gates.py checks).
     no_logs = Stack(app, "NoLogs", env=EU_WEST_1)
     StaticSite(no_logs, "Site", access_logs=False)
     stacks.append(no_logs)
