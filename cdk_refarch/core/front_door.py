@@ -96,19 +96,21 @@ def check_front_door(scope: Construct, options: FrontDoorOptions, *, endpoint: s
         check_web_acl_arn(options.web_acl_arn, waf_scope, stack)
     if waf_scope == "CLOUDFRONT":
         if options.web_acl is not None:
-            _require_cloudfront_region(stack, "web_acl", "pass web_acl_arn of a web ACL created in us-east-1")
+            require_cloudfront_region(stack, "web_acl", "pass web_acl_arn of a web ACL created in us-east-1")
         if options.domain_name is not None and certificate is None:
-            _require_cloudfront_region(
-                stack, "domain_name", "pass certificate= with a certificate created in us-east-1"
-            )
+            require_cloudfront_region(stack, "domain_name", "pass certificate= with a certificate created in us-east-1")
 
 
-def _require_cloudfront_region(stack: Stack, prop: str, alternative: str) -> None:
+def require_cloudfront_region(
+    stack: Stack, prop: str, alternative: str, what: str = "a CloudFront resource that"
+) -> None:
+    """``prop`` makes the construct create ``what`` must live in us-east-1: refuse any
+    other region, and an environment-agnostic stack, whose region is unknown."""
     region = stack.region
     if Token.is_unresolved(region) or region != CLOUDFRONT_REGION:
         shown = "not set (environment-agnostic)" if Token.is_unresolved(region) else region
         raise PatternConfigError(
-            f"{prop} makes the construct create a CloudFront resource that must live in "
+            f"{prop} makes the construct create {what} must live in "
             f"{CLOUDFRONT_REGION}, but the stack's region is {shown}: deploy the stack to "
             f"{CLOUDFRONT_REGION}, or {alternative}"
         )

@@ -18,12 +18,11 @@ from cdk_refarch.serverless_api.options import (
     ApiFunction,
     CognitoOptions,
     Route,
-    check_cors_origins,
-    check_sibling_path_variables,
 )
 
 _STAGE_NAME = re.compile(r"^[A-Za-z0-9_]{1,128}$")
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+_ORIGIN = re.compile(r"^https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?P<port>\d{1,5}))?$")
 
 
 def check_serverless_api(
@@ -90,3 +89,40 @@ def check_serverless_api(
             f"keeps 100 of the account's {max(limits)} unreserved",
         )
     check_front_door(scope, front_door, endpoint="A regional API Gateway domain", waf_scope="REGIONAL")
+
+
+def check_cors_origins(origins: tuple[str, ...]) -> None:
+    """Each origin is ``scheme://host[:port]``; ``*`` only when it is the one entry."""
+    if origins == ("*",):
+        return
+    for origin in origins:
+        match = _ORIGIN.fullmatch(origin) if isinstance(origin, str) else None
+        require(
+            match is not None,
+            f"cors_origins entry ({origin!r}) must be an origin such as 'https://app.example.com' "
+            "(scheme, lower-case host, optional port, no path); pass ('*',) alone to allow any origin",
+        )
+        assert match is not None
+        port = match["port"]
+        require(
+            port is None or 1 <= int(port) <= 65535,
+            f"cors_origins entry ({origin!r}) has port {port}: ports are 1 to 65535",
+        )
+
+
+def check_sibling_path_variables(routes: tuple[Route, ...]) -> None:
+    """API Gateway has one resource per path: ``/items/{id}`` and ``/items/{key}`` would
+    be two variables under one parent, which it refuses."""
+    seen: dict[str, str] = {}
+    for route in routes:
+        segments = route.path.strip("/").split("/")
+        for depth, segment in enumerate(segments):
+            if not segment.startswith("{"):
+                continue
+            parent = "/" + "/".join(segments[:depth])
+            other = seen.setdefault(parent, segment)
+            require(
+                other == segment,
+                f"routes use {other} and {segment} under {parent}: API Gateway allows one path "
+                "variable name per parent; use the same name in both",
+            )

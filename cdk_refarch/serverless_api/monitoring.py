@@ -47,26 +47,20 @@ def api_alarms(
         ),
     ]
     for name, function in functions.items():
-        found.append(
-            add_alarm(
-                scope,
-                f"{pascal(name)}ErrorsAlarm",
-                metric=function.metric_errors(statistic="Sum", period=_PERIOD),
-                threshold=0,
-                description=f"The {name} function raised errors",
-                topic=topic,
+        for suffix, metric, what in (
+            ("Errors", function.metric_errors(statistic="Sum", period=_PERIOD), "raised errors"),
+            ("Throttles", function.metric_throttles(statistic="Sum", period=_PERIOD), "was throttled"),
+        ):
+            found.append(
+                add_alarm(
+                    scope,
+                    f"{pascal(name)}{suffix}Alarm",
+                    metric=metric,
+                    threshold=0,
+                    description=f"The {name} function {what}",
+                    topic=topic,
+                )
             )
-        )
-        found.append(
-            add_alarm(
-                scope,
-                f"{pascal(name)}ThrottlesAlarm",
-                metric=function.metric_throttles(statistic="Sum", period=_PERIOD),
-                threshold=0,
-                description=f"The {name} function was throttled",
-                topic=topic,
-            )
-        )
     operations = [
         dynamodb.Operation.GET_ITEM,
         dynamodb.Operation.PUT_ITEM,

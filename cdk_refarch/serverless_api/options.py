@@ -55,7 +55,6 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 _PATH_SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\})$")
 _HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
-_ORIGIN = re.compile(r"^https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?P<port>\d{1,5}))?$")
 
 
 class ApiAuthorization(Enum):
@@ -295,40 +294,3 @@ class AlarmOptions:
             self.topic is None or self.email is None,
             "email is only used with the topic created here; subscribe it to your own topic instead",
         )
-
-
-def check_cors_origins(origins: tuple[str, ...]) -> None:
-    """Each origin is ``scheme://host[:port]``; ``*`` only when it is the one entry."""
-    if origins == ("*",):
-        return
-    for origin in origins:
-        match = _ORIGIN.fullmatch(origin) if isinstance(origin, str) else None
-        require(
-            match is not None,
-            f"cors_origins entry ({origin!r}) must be an origin such as 'https://app.example.com' "
-            "(scheme, lower-case host, optional port, no path); pass ('*',) alone to allow any origin",
-        )
-        assert match is not None
-        port = match["port"]
-        require(
-            port is None or 1 <= int(port) <= 65535,
-            f"cors_origins entry ({origin!r}) has port {port}: ports are 1 to 65535",
-        )
-
-
-def check_sibling_path_variables(routes: tuple[Route, ...]) -> None:
-    """API Gateway has one resource per path: ``/items/{id}`` and ``/items/{key}`` would
-    be two variables under one parent, which it refuses."""
-    seen: dict[str, str] = {}
-    for route in routes:
-        segments = route.path.strip("/").split("/")
-        for depth, segment in enumerate(segments):
-            if not segment.startswith("{"):
-                continue
-            parent = "/" + "/".join(segments[:depth])
-            other = seen.setdefault(parent, segment)
-            require(
-                other == segment,
-                f"routes use {other} and {segment} under {parent}: API Gateway allows one path "
-                "variable name per parent; use the same name in both",
-            )

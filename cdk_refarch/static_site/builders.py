@@ -226,8 +226,9 @@ def _acknowledge_deployment_role(role: iam.Role) -> None:
         acknowledge(
             role,
             f"AwsSolutions-IAM5[Resource::{resource}]",
-            "The deployment syncs (puts and prunes) every object of the site bucket and reads "
-            "the site's asset from the CDK asset bucket; the buckets themselves are fixed.",
+            "The deployment syncs (puts and prunes) every object of the site bucket, and CDK's "
+            "asset grant covers the objects of the bootstrap asset bucket, where the site's zip "
+            "is; both buckets are named exactly.",
         )
 
 

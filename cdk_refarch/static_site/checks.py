@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 import re
 
-from aws_cdk import Stack, Token
+from aws_cdk import Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from cdk_refarch.core.errors import PatternConfigError, require
-from cdk_refarch.core.front_door import FrontDoorOptions, check_front_door
+from cdk_refarch.core.errors import require
+from cdk_refarch.core.front_door import FrontDoorOptions, check_front_door, require_cloudfront_region
 from cdk_refarch.core.retention import log_retention
 from cdk_refarch.core.validation import check_bool
-from cdk_refarch.core.waf import CLOUDFRONT_REGION
 
 #: A strict policy for a site that serves its own scripts, styles and images. Pass
 #: ``content_security_policy=`` to replace it, or ``None`` to send no CSP header.
@@ -79,14 +78,12 @@ def check_static_site(
     _check_content_security_policy(content_security_policy)
     check_front_door(scope, front_door, endpoint="CloudFront", waf_scope="CLOUDFRONT")
     if access_logs:
-        region = Stack.of(scope).region
-        if Token.is_unresolved(region) or region != CLOUDFRONT_REGION:
-            shown = "not set (environment-agnostic)" if Token.is_unresolved(region) else region
-            raise PatternConfigError(
-                f"access_logs (True) makes StaticSite deliver CloudFront's standard logs (v2), whose "
-                f"delivery source must live in {CLOUDFRONT_REGION}, but the stack's region is {shown}: "
-                f"deploy the stack to {CLOUDFRONT_REGION}, or pass access_logs=False"
-            )
+        require_cloudfront_region(
+            Stack.of(scope),
+            "access_logs (True)",
+            "pass access_logs=False",
+            what="the delivery source of CloudFront's standard logs (v2), which",
+        )
 
 
 def _check_site_sources(site_sources: str | None) -> None:

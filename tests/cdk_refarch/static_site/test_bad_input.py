@@ -137,8 +137,8 @@ def test_cloudfront_web_acl_arn_outside_us_east_1() -> None:
 @pytest.mark.parametrize(("env", "shown"), [(EU_WEST_1, "eu-west-1"), (None, "not set (environment-agnostic)")])
 def test_access_logs_need_a_us_east_1_stack(env: Environment | None, shown: str) -> None:
     _fails(
-        "access_logs (True) makes StaticSite deliver CloudFront's standard logs (v2), whose delivery source "
-        f"must live in us-east-1, but the stack's region is {shown}: deploy the stack to us-east-1, "
+        "access_logs (True) makes the construct create the delivery source of CloudFront's standard logs (v2), "
+        f"which must live in us-east-1, but the stack's region is {shown}: deploy the stack to us-east-1, "
         "or pass access_logs=False",
         stack=_stack(env),
     )
