@@ -41,7 +41,8 @@ from cdk_refarch.core.retention import log_retention
 from cdk_refarch.core.tags import tag_pattern
 from cdk_refarch.core.waf import WebAcl
 from cdk_refarch.dynamo_table import DynamoTable, TableOptions
-from cdk_refarch.serverless_api.api import add_routes, custom_domain, rest_api, usage_plan
+from cdk_refarch.serverless_api.api import add_routes, custom_domain, rest_api
+from cdk_refarch.serverless_api.api import usage_plan as create_usage_plan
 from cdk_refarch.serverless_api.auth import user_pool
 from cdk_refarch.serverless_api.checks import check_serverless_api
 from cdk_refarch.serverless_api.functions import api_function, powertools_layer
@@ -172,7 +173,9 @@ class ServerlessApi(Construct):
             authorizer=authorizer,
             api_key_required=usage_plan is not None,
         )
-        self.api_key: apigw.IApiKey | None = usage_plan and self._usage_plan(usage_plan)
+        self.api_key: apigw.IApiKey | None = None
+        if usage_plan is not None:
+            self.api_key = create_usage_plan(self.api, usage_plan)
         self.url = self._front_door(front_door, log_retention_days, removal_policy)
         self.alarm_topic = alarms.topic or alarm_topic(self, removal_policy=removal_policy, email=alarms.email)
         self.alarms = api_alarms(
@@ -182,9 +185,6 @@ class ServerlessApi(Construct):
     def _table(self, options: TableOptions | None, removal_policy: RemovalPolicy) -> dynamodb.ITableV2:
         assert options is not None  # checked: exactly one of table and existing_table
         return DynamoTable(self, "Data", options=options, removal_policy=removal_policy).table
-
-    def _usage_plan(self, options: UsagePlanOptions) -> apigw.IApiKey:
-        return usage_plan(self.api, options)
 
     def _front_door(self, front_door: FrontDoorOptions, log_retention_days: int, removal_policy: RemovalPolicy) -> str:
         """The custom domain (certificate, mapping, alias) and the web ACL; the URL."""

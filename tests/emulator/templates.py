@@ -15,6 +15,18 @@ TLS_ONLY = {
         }
     ],
 }
+#: A policy that lets SNS deliver to SQS, for topic and queue policy tests.
+SNS_SENDS_TO_SQS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": "*",
+        }
+    ],
+}
 OAC = {
     "Type": "AWS::CloudFront::OriginAccessControl",
     "Properties": {

@@ -5,18 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.emulator.conftest import Cloud
-
-POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "sns.amazonaws.com"},
-            "Action": "sqs:SendMessage",
-            "Resource": "*",
-        }
-    ],
-}
+from tests.emulator.templates import SNS_SENDS_TO_SQS as POLICY
 
 
 def test_a_queue_policy_is_set_on_its_queues(cloud: Cloud) -> None:
