@@ -23,6 +23,7 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as targets
 from aws_cdk import aws_wafv2 as wafv2
@@ -126,24 +127,12 @@ class ServerlessApi(Construct):
         service = service_name or construct_id.lower()
 
         self.table: dynamodb.ITableV2 = existing_table or self._table(table, removal_policy)
-        layer = powertools_layer(self)
         environment = {table_name_variable: self.table.table_name}
         if cors:
             environment[cors_origins_variable] = ",".join(cors)
-        self.functions: dict[str, lambda_.Function] = {
-            name: api_function(
-                Construct(self, pascal(name)),
-                name,
-                spec,
-                table=self.table,
-                layer=layer,
-                service=service,
-                environment=environment,
-                retention=retention,
-                removal_policy=removal_policy,
-            )
-            for name, spec in functions.items()
-        }
+        self.functions: dict[str, lambda_.Function] = self._functions(
+            functions, service, environment, retention, removal_policy
+        )
         self.function = next(iter(self.functions.values()))
 
         self.api = rest_api(
@@ -159,11 +148,9 @@ class ServerlessApi(Construct):
             removal_policy=removal_policy,
         )
         self.user_pool: cognito.IUserPool | None = None
-        authorizer: apigw.IAuthorizer | None = None
+        authorizer = None
         if authorization is ApiAuthorization.COGNITO:
-            options = cognito_options or CognitoOptions()
-            self.user_pool = options.existing_user_pool or user_pool(self, options, removal_policy)
-            authorizer = apigw.CognitoUserPoolsAuthorizer(self, "Authorizer", cognito_user_pools=[self.user_pool])
+            authorizer = self._cognito_authorizer(cognito_options or CognitoOptions(), removal_policy)
         add_routes(
             self,
             self.api,
@@ -181,6 +168,35 @@ class ServerlessApi(Construct):
         self.alarms = api_alarms(
             self, api=self.api, functions=self.functions, table=self.table, options=alarms, topic=self.alarm_topic
         )
+
+    def _functions(
+        self,
+        functions: Mapping[str, ApiFunction],
+        service: str,
+        environment: dict[str, str],
+        retention: logs.RetentionDays,
+        removal_policy: RemovalPolicy,
+    ) -> dict[str, lambda_.Function]:
+        """Each function in a scope of its own (``Items`` for ``items``), on one Powertools layer."""
+        layer = powertools_layer(self)
+        return {
+            name: api_function(
+                Construct(self, pascal(name)),
+                name,
+                spec,
+                table=self.table,
+                layer=layer,
+                service=service,
+                environment=environment,
+                retention=retention,
+                removal_policy=removal_policy,
+            )
+            for name, spec in functions.items()
+        }
+
+    def _cognito_authorizer(self, options: CognitoOptions, removal_policy: RemovalPolicy) -> apigw.IAuthorizer:
+        self.user_pool = options.existing_user_pool or user_pool(self, options, removal_policy)
+        return apigw.CognitoUserPoolsAuthorizer(self, "Authorizer", cognito_user_pools=[self.user_pool])
 
     def _table(self, options: TableOptions | None, removal_policy: RemovalPolicy) -> dynamodb.ITableV2:
         assert options is not None  # checked: exactly one of table and existing_table
