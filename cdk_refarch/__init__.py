@@ -8,6 +8,7 @@ building blocks they share (front door, secure buckets, alarms, WAF, validation)
 from cdk_refarch.core.buckets import AccessLogBucket, secure_bucket
 from cdk_refarch.core.errors import PatternConfigError
 from cdk_refarch.core.front_door import FrontDoorOptions
+from cdk_refarch.core.load_balancer import LoadBalancedFrontDoor, LoadBalancerOptions
 from cdk_refarch.core.waf import WebAclOptions
 from cdk_refarch.dynamo_table import DynamoTable, ProvisionedCapacity, TableOptions
 from cdk_refarch.serverless_api import (
@@ -35,6 +36,8 @@ __all__ = [
     "CognitoOptions",
     "DynamoTable",
     "FrontDoorOptions",
+    "LoadBalancedFrontDoor",
+    "LoadBalancerOptions",
     "PatternConfigError",
     "ProvisionedCapacity",
     "Route",

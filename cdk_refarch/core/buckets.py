@@ -10,6 +10,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_refarch.core.errors import require
+from cdk_refarch.core.nag import acknowledge
 from cdk_refarch.core.validation import check_int
 
 #: The feature flag under which CDK grants S3 server access logging by bucket policy;
@@ -109,4 +110,10 @@ class AccessLogBucket(Construct):
                     abort_incomplete_multipart_upload_after=Duration.days(1),
                 )
             ],
+        )
+        acknowledge(
+            self.bucket,
+            "AwsSolutions-S1",
+            "This is the log bucket: logging its own accesses into itself would loop, and into "
+            "another bucket would need a log bucket for the log bucket.",
         )
