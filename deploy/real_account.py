@@ -145,6 +145,27 @@ def require_alarm_email(stage: str, stacks: list[StackArtifact]) -> None:
         )
 
 
+def require_https(stage: str, stacks: list[StackArtifact]) -> None:
+    """Production load balancers serve HTTPS: a plain-HTTP listener that forwards (rather
+    than redirects to HTTPS) is refused; the web tier gets one without a domain."""
+    if stage != PRODUCTION:
+        return
+    plain = []
+    for stack in stacks:
+        for logical_id, resource in stack.template.get("Resources", {}).items():
+            if resource["Type"] != "AWS::ElasticLoadBalancingV2::Listener":
+                continue
+            properties = resource["Properties"]
+            actions = [action.get("Type") for action in properties.get("DefaultActions", [])]
+            if properties.get("Protocol") == "HTTP" and actions != ["redirect"]:
+                plain.append(f"{stack.id}/{logical_id}")
+    if plain:
+        raise Refusal(
+            f"{', '.join(plain)} would serve plain HTTP in production: give the load balancer a domain "
+            "(context web_domain, hosted_zone_id, hosted_zone_name) so that it serves HTTPS"
+        )
+
+
 def _prepare(
     stage: str,
     stack_names: list[str],
@@ -176,6 +197,7 @@ def _targets(stack_names: list[str], stacks: list[StackArtifact]) -> list[str]:
 def deploy(stage: str, stack_names: list[str], confirm: str | None, alarm_email: str | None = None) -> int:
     session, account, stacks, env = _prepare(stage, stack_names, "deploy", confirm, alarm_email=alarm_email)
     require_alarm_email(stage, stacks)
+    require_https(stage, stacks)
     check_bootstrap(session, account, stacks)
     targets = _targets(stack_names, stacks)
     if stage == PRODUCTION:
@@ -227,4 +249,14 @@ def smoke(stage: str, stack_names: list[str]) -> int:
     return 1 if failed else 0
 
 
-__all__ = ["Refusal", "deploy", "destroy", "diff", "smoke", "check_bootstrap", "caller_account", "require_alarm_email"]
+__all__ = [
+    "Refusal",
+    "caller_account",
+    "check_bootstrap",
+    "deploy",
+    "destroy",
+    "diff",
+    "require_alarm_email",
+    "require_https",
+    "smoke",
+]

@@ -1,4 +1,4 @@
-"""`make deploy STAGE=production` refuses when alarms would notify nobody."""
+"""`make deploy STAGE=production` refuses alarms that notify nobody and plain-HTTP load balancers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from deploy.assembly import StackArtifact
-from deploy.real_account import Refusal, require_alarm_email
+from deploy.real_account import Refusal, require_alarm_email, require_https
 
 ALARM = {"Type": "AWS::CloudWatch::Alarm", "Properties": {}}
 EMAIL = {"Type": "AWS::SNS::Subscription", "Properties": {"Protocol": "email", "Endpoint": "ops@example.com"}}
@@ -44,3 +44,25 @@ def test_production_alarms_with_an_email_subscription_pass(tmp_path: Path) -> No
 
 def test_the_sandbox_may_deploy_without_email(tmp_path: Path) -> None:
     require_alarm_email("sandbox", [_stack(tmp_path, "Api", {"Alarm": ALARM})])
+
+
+def _listener(protocol: str, action: str) -> dict[str, Any]:
+    return {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {"Protocol": protocol, "DefaultActions": [{"Type": action}]},
+    }
+
+
+def test_a_production_plain_http_listener_is_refused(tmp_path: Path) -> None:
+    stacks = [_stack(tmp_path, "Web", {"Http": _listener("HTTP", "forward")})]
+    with pytest.raises(Refusal, match=re.escape("Web/Http would serve plain HTTP in production")):
+        require_https("production", stacks)
+
+
+def test_https_with_a_redirect_from_http_passes(tmp_path: Path) -> None:
+    resources = {"Http": _listener("HTTP", "redirect"), "Https": _listener("HTTPS", "forward")}
+    require_https("production", [_stack(tmp_path, "Web", resources)])
+
+
+def test_the_sandbox_may_serve_plain_http(tmp_path: Path) -> None:
+    require_https("sandbox", [_stack(tmp_path, "Web", {"Http": _listener("HTTP", "forward")})])
