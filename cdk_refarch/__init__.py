@@ -1,16 +1,19 @@
 """AWS reference architectures as CDK constructs, with secure defaults.
 
 Import name ``cdk_refarch`` (distribution ``cdk-refarch``): the patterns are
-``StaticSite``, ``ServerlessApi`` (with ``DynamoTable``); ``cdk_refarch.core`` holds the
-building blocks they share (front door, secure buckets, alarms, WAF, validation).
+``StaticSite``, ``ServerlessApi`` (with ``DynamoTable``) and ``Network``;
+``cdk_refarch.core`` holds the building blocks they share (front door, secure buckets,
+alarms, WAF, validation).
 """
 
+from cdk_refarch.container_service import ContainerService
 from cdk_refarch.core.buckets import AccessLogBucket, secure_bucket
 from cdk_refarch.core.errors import PatternConfigError
 from cdk_refarch.core.front_door import FrontDoorOptions
 from cdk_refarch.core.load_balancer import LoadBalancedFrontDoor, LoadBalancerOptions
 from cdk_refarch.core.waf import WebAclOptions
 from cdk_refarch.dynamo_table import DynamoTable, ProvisionedCapacity, TableOptions
+from cdk_refarch.network import InterfaceEndpoints, NatStrategy, Network, VpcOptions
 from cdk_refarch.serverless_api import (
     DEFAULT_CORS_ALLOW_HEADERS,
     AlarmOptions,
@@ -34,10 +37,14 @@ __all__ = [
     "ApiFunction",
     "ApiGatewayAccountLogging",
     "CognitoOptions",
+    "ContainerService",
     "DynamoTable",
     "FrontDoorOptions",
+    "InterfaceEndpoints",
     "LoadBalancedFrontDoor",
     "LoadBalancerOptions",
+    "NatStrategy",
+    "Network",
     "PatternConfigError",
     "ProvisionedCapacity",
     "Route",
@@ -46,6 +53,7 @@ __all__ = [
     "TableOptions",
     "Throttle",
     "UsagePlanOptions",
+    "VpcOptions",
     "WebAclOptions",
     "secure_bucket",
 ]

@@ -2,7 +2,8 @@
 wrappers around moto's functions.
 
 - A resource's ``DependsOn`` targets are created first.
-- ``Fn::GetStackOutput`` (CDK's weak cross-stack references) resolves.
+- ``Fn::GetStackOutput`` (CDK's weak cross-stack references) and ``Fn::Cidr`` (CDK's
+  subnets of a dual-stack VPC) resolve.
 - An error makes the stack CREATE_FAILED / DELETE_FAILED with the error as reason,
   instead of an HTTP 500 the CDK CLI can only report as an XML parse error.
 - A failed or deleted stack does not create resources again when it is read.
@@ -13,6 +14,8 @@ wrappers around moto's functions.
 from __future__ import annotations
 
 import functools
+import ipaddress
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -70,7 +73,8 @@ def with_resource_events(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def with_stack_outputs(original: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """Add ``Fn::GetStackOutput``, which CDK's weak cross-stack references use.
+    """Add ``Fn::GetStackOutput``, which CDK's weak cross-stack references use, and
+    ``Fn::Cidr``, which CDK's dual-stack subnets use for their IPv6 ranges.
 
     moto's ``clean_json`` resolves the intrinsic functions it knows and leaves others in
     place, so a policy would get ``{"Fn::GetStackOutput": ...}`` as its resource.
@@ -82,9 +86,18 @@ def with_stack_outputs(original: Callable[[Any, Any], Any]) -> Callable[[Any, An
         if isinstance(resource_json, dict) and "Fn::GetStackOutput" in resource_json:
             arguments = original(resource_json["Fn::GetStackOutput"], resources_map)
             return _stack_output(arguments, resources_map)
+        if isinstance(resource_json, dict) and "Fn::Cidr" in resource_json:
+            return _cidr(*original(resource_json["Fn::Cidr"], resources_map))
         return original(resource_json, resources_map)
 
     return clean_json
+
+
+def _cidr(block: str, count: Any, host_bits: Any) -> list[str]:
+    """``Fn::Cidr``: the first ``count`` subnets of ``block`` with ``host_bits`` host bits."""
+    network = ipaddress.ip_network(block, strict=False)
+    subnets = network.subnets(new_prefix=network.max_prefixlen - int(host_bits))
+    return [str(subnet) for subnet in itertools.islice(subnets, int(count))]
 
 
 def _stack_output(arguments: dict[str, Any], resources_map: Any) -> Any:

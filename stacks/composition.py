@@ -9,6 +9,7 @@ from cdk_refarch.core.errors import PatternConfigError
 from cdk_refarch.core.tags import tag_stack
 from cdk_refarch.core.waf import CLOUDFRONT_REGION
 from stacks.account.stack import AccountStack
+from stacks.network.stack import NetworkStack
 from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
 from stacks.stages import ALARM_EMAIL_CONTEXT, APPLICATION, StageSettings, stage_from_context
 from stacks.static_site.stack import SiteDomain, StaticSiteStack
@@ -64,7 +65,16 @@ def build_app(app: App) -> list[Stack]:
         # us-east-1 only, so the stack that creates them is pinned there.
         env=Environment(account=account, region=CLOUDFRONT_REGION),
     )
-    stacks: list[Stack] = [account_stack, site, data, api]
+    # Stateful, like the data stack: the VPC-bound stacks take its constructs.
+    network = NetworkStack(
+        app,
+        "Network",
+        stack_name=f"{stage.name}-network",
+        description=f"VPC, NAT, flow logs and VPC endpoints ({stage.name})",
+        stage=stage,
+        env=env,
+    )
+    stacks: list[Stack] = [account_stack, site, data, api, network]
     for stack in stacks:
         tag_stack(stack, _stack_tags(stack, stage))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))

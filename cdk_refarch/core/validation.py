@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from cdk_refarch.core.errors import PatternConfigError, require
 
 # Lambda (and the shell) take environment variable names of this form.
 _ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: Names that hold a secret: their value must come from Secrets Manager or SSM, not the template.
+SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE)
+#: The ARN of a Secrets Manager secret or of an SSM parameter.
+SECRET_ARN = re.compile(
+    r"^arn:aws[a-z-]*:(?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+"
+    r"|ssm:[a-z0-9-]+:\d{12}:parameter/[\w/+=.@-]+)$"
+)
 
 
 def _num(value: float) -> str:
@@ -93,3 +100,31 @@ def check_env_var_names(prop: str, names: Iterable[str]) -> None:
             f"{prop} name ({name!r}) must match [A-Za-z_][A-Za-z0-9_]*: letters, digits and _, "
             "not starting with a digit",
         )
+
+
+def check_environment(environment: Mapping[str, str], secrets: Mapping[str, str], *, read: str) -> None:
+    """Plain settings in ``environment``, secrets by ARN in ``secrets``, as every pattern
+    that runs code takes them: valid names, string values, no secret-looking plain name
+    (PASSWORD, SECRET, TOKEN, API_KEY...), ARNs of a Secrets Manager secret or an SSM
+    parameter, no name in both. ``read`` ends the message for a secret-looking name: how
+    the value reaches the code instead (e.g. "the function reads the value at run time").
+    """
+    check_env_var_names("environment variable", environment)
+    check_env_var_names("secrets variable", secrets)
+    for name, value in environment.items():
+        require(isinstance(value, str), f"environment variable {name} ({value!r}) must be a string")
+        require(
+            not SECRET_NAME.search(name),
+            f"environment variable {name} looks like a secret, and environment variables are plain "
+            f"text in the template and the console: pass secrets={{{name!r}: '<ARN of a Secrets "
+            f"Manager secret or SSM parameter>'}}, and {read}",
+        )
+    for name, arn in secrets.items():
+        require(
+            isinstance(arn, str) and bool(SECRET_ARN.fullmatch(arn)),
+            f"secrets variable {name} ({arn!r}) must be the ARN of a Secrets Manager secret "
+            "(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME) or an SSM parameter "
+            "(arn:aws:ssm:REGION:ACCOUNT:parameter/NAME)",
+        )
+    both = sorted(set(environment) & set(secrets))
+    require(not both, f"environment and secrets both set {', '.join(both)}")

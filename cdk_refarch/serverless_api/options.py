@@ -14,7 +14,7 @@ from aws_cdk import aws_sns as sns
 
 from cdk_refarch.core.alarms import check_email
 from cdk_refarch.core.errors import require
-from cdk_refarch.core.validation import check_bool, check_env_var_names, check_int, check_number
+from cdk_refarch.core.validation import check_bool, check_environment, check_int, check_number
 
 #: A new account's concurrency quota; Lambda keeps 100 of it unreserved, so at most 900
 #: can be reserved unless the account's quota has been raised (``account_concurrency_limit``).
@@ -22,12 +22,6 @@ DEFAULT_ACCOUNT_CONCURRENCY = 1000
 UNRESERVED_CONCURRENCY_MINIMUM = 100
 #: API Gateway's integration timeout for REST APIs, in milliseconds.
 INTEGRATION_TIMEOUT_MS = 29_000
-#: Names that hold a secret: their value must come from Secrets Manager or SSM, not the template.
-SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE)
-_SECRET_ARN = re.compile(
-    r"^arn:aws[a-z-]*:(?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+"
-    r"|ssm:[a-z0-9-]+:\d{12}:parameter/[\w/+=.@-]+)$"
-)
 
 #: Lambda's memory range in MB.
 MEMORY_RANGE = (128, 10_240)
@@ -144,25 +138,7 @@ class ApiFunction:
         )
 
     def _check_environment(self) -> None:
-        check_env_var_names("environment variable", self.environment)
-        check_env_var_names("secrets variable", self.secrets)
-        for name, value in self.environment.items():
-            require(isinstance(value, str), f"environment variable {name} ({value!r}) must be a string")
-            require(
-                not SECRET_NAME.search(name),
-                f"environment variable {name} looks like a secret, and environment variables are plain "
-                f"text in the template and the console: pass secrets={{{name!r}: '<ARN of a Secrets "
-                "Manager secret or SSM parameter>'}, and the function reads the value at run time",
-            )
-        for name, arn in self.secrets.items():
-            require(
-                isinstance(arn, str) and bool(_SECRET_ARN.fullmatch(arn)),
-                f"secrets variable {name} ({arn!r}) must be the ARN of a Secrets Manager secret "
-                "(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME) or an SSM parameter "
-                "(arn:aws:ssm:REGION:ACCOUNT:parameter/NAME)",
-            )
-        both = sorted(set(self.environment) & set(self.secrets))
-        require(not both, f"environment and secrets both set {', '.join(both)}")
+        check_environment(self.environment, self.secrets, read="the function reads the value at run time")
 
 
 @dataclass(frozen=True)

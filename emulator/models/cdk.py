@@ -1,9 +1,11 @@
-"""CDK's own resources: its metadata record and the two custom resources CDK apps use most.
+"""CDK's own resources: its metadata record and the custom resources CDK apps use most.
 
-In AWS, ``Custom::CDKBucketDeployment`` and ``Custom::S3AutoDeleteObjects`` are Lambda
-functions that CloudFormation invokes. moto runs custom resources' Lambdas only in
-Docker, so these models do in-process what the handlers do (aws-cdk-lib 2.x,
-``aws-s3-deployment/lib/lambda/index.py`` and ``aws-s3/lib/auto-delete-objects-handler``),
+In AWS, ``Custom::CDKBucketDeployment``, ``Custom::S3AutoDeleteObjects``,
+``Custom::VpcRestrictDefaultSG`` and ``Custom::AWS`` are Lambda functions that
+CloudFormation invokes. moto runs custom resources' Lambdas only in Docker, so these
+models do in-process what the handlers do (aws-cdk-lib 2.x,
+``aws-s3-deployment/lib/lambda/index.py``, ``aws-s3/lib/auto-delete-objects-handler``,
+``aws-ec2/restrict-default-security-group-handler``, ``custom-resources/aws-custom-resource``),
 against the same moto backends, and say so in their stack events.
 """
 
@@ -14,20 +16,27 @@ import io
 import json
 import mimetypes
 import posixpath
+import re
 import uuid
 import zipfile
 from typing import Any
 
 from moto.cloudfront.exceptions import NoSuchDistribution
 from moto.core.common_models import CloudFormationModel
+from moto.ec2.exceptions import (
+    InvalidPermissionDuplicateError,
+    InvalidPermissionNotFoundError,
+    InvalidSecurityGroupNotFoundError,
+)
 from moto.s3.exceptions import MissingBucket
 
 from emulator.models.base import SandboxModel, as_bool, as_list
 from emulator.models.cloudfront import cloudfront_backend
+from emulator.models.ec2 import default_group_rules, ec2_backend
 from emulator.models.registry import custom_resource, registered
 from emulator.models.s3 import empty_bucket, s3_backend
 from emulator.models.skipped import is_placeholder
-from emulator.notes import EMULATED
+from emulator.notes import EMULATED, SKIPPED
 
 #: The tag the auto-delete handler requires before it empties a bucket.
 AUTO_DELETE_TAG = "aws-cdk:auto-delete-objects"
@@ -234,3 +243,120 @@ class AutoDeleteObjects(SandboxModel, CloudFormationModel):
         # auto-delete was switched off keeps its objects.
         if any(tag["Key"] == AUTO_DELETE_TAG and tag["Value"] == "true" for tag in tags):
             empty_bucket(backend, bucket)
+
+
+@custom_resource
+class VpcRestrictDefaultSecurityGroup(SandboxModel, CloudFormationModel):
+    """``Custom::VpcRestrictDefaultSG`` (``restrict_default_security_group``): revoke the
+    default security group's ingress from its members and its IPv4 egress; put both back
+    when the resource is deleted, as the handler does."""
+
+    TYPE = "Custom::VpcRestrictDefaultSG"
+
+    @classmethod
+    def create(
+        cls, name: str, properties: dict[str, Any], account_id: str, region_name: str, logical_id: str
+    ) -> VpcRestrictDefaultSecurityGroup:
+        group_id = properties["DefaultSecurityGroupId"]
+        ingress, egress = default_group_rules(group_id, properties.get("Account", account_id))
+        backend = ec2_backend(account_id, region_name)
+        for revoke, rule in (
+            (backend.revoke_security_group_egress, egress),
+            (backend.revoke_security_group_ingress, ingress),
+        ):
+            try:
+                revoke(**rule)
+            except InvalidPermissionNotFoundError:
+                pass  # the handler ignores rules that are already gone
+        note = f"{EMULATED}revoked the ingress and IPv4 egress rules of the default security group {group_id}"
+        return cls(name, account_id, region_name, properties, note=note)
+
+    def remove(self) -> None:
+        ingress, egress = default_group_rules(
+            self.properties["DefaultSecurityGroupId"], self.properties.get("Account", self.account_id)
+        )
+        backend = ec2_backend(self.account_id, self.region_name)
+        for authorize, rule in (
+            (backend.authorize_security_group_ingress, ingress),
+            (backend.authorize_security_group_egress, egress),
+        ):
+            try:
+                authorize(**rule)
+            except (InvalidPermissionDuplicateError, InvalidSecurityGroupNotFoundError):
+                pass
+
+
+def _revoke(direction: str) -> Any:
+    """An EC2 ``revokeSecurityGroup<direction>`` call, from the SDK's parameters."""
+
+    def call(parameters: dict[str, Any], account_id: str, region_name: str) -> None:
+        backend = ec2_backend(account_id, region_name)
+        revoke = getattr(backend, f"revoke_security_group_{direction}")
+        for permission in parameters["IpPermissions"]:
+            revoke(
+                group_name_or_id=parameters["GroupId"],
+                ip_protocol=str(permission["IpProtocol"]),
+                from_port=permission.get("FromPort"),
+                to_port=permission.get("ToPort"),
+                ip_ranges=[*permission.get("IpRanges", []), *permission.get("Ipv6Ranges", [])],
+                source_groups=permission.get("UserIdGroupPairs", []),
+                prefix_list_ids=permission.get("PrefixListIds", []),
+            )
+
+    return call
+
+
+#: (service, action) -> the in-process call; what is not here is skipped, with the reason.
+SDK_CALLS = {
+    ("EC2", "revokeSecurityGroupEgress"): _revoke("egress"),
+    ("EC2", "revokeSecurityGroupIngress"): _revoke("ingress"),
+}
+
+
+@custom_resource
+class AwsSdkCall(SandboxModel, CloudFormationModel):
+    """``Custom::AWS`` (``AwsCustomResource``): its ``Create`` and ``Delete`` calls, when
+    they are among :data:`SDK_CALLS`, made against moto's backend; an error whose code matches
+    ``ignoreErrorCodesMatching`` is ignored, as the handler does. Other calls are
+    skipped, with the reason, and their response fields read as placeholders."""
+
+    TYPE = "Custom::AWS"
+
+    @classmethod
+    def create(
+        cls, name: str, properties: dict[str, Any], account_id: str, region_name: str, logical_id: str
+    ) -> AwsSdkCall:
+        call = json.loads(properties["Create"]) if isinstance(properties.get("Create"), str) else {}
+        key = (call.get("service"), call.get("action"))
+        physical_id = str((call.get("physicalResourceId") or {}).get("id") or name)
+        if key not in SDK_CALLS:
+            reason = f"the emulator does not make the SDK call {key[0]}.{key[1]} of Custom::AWS {logical_id}"
+            return cls(f"skipped-{logical_id}", account_id, region_name, properties, note=SKIPPED + reason)
+        _make(call, account_id, region_name)
+        note = f"{EMULATED}made the SDK call {key[0]}.{key[1]} against the emulator"
+        return cls(physical_id, account_id, region_name, properties, note=note)
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        # Response fields (Fn::GetAtt of the call's output): none of the known calls has any.
+        placeholder = self.physical_resource_id
+        return f"{placeholder if is_placeholder(placeholder) else 'skipped-' + placeholder}.{attribute_name}"
+
+    def remove(self) -> None:
+        call = json.loads(self.properties["Delete"]) if isinstance(self.properties.get("Delete"), str) else {}
+        if (call.get("service"), call.get("action")) in SDK_CALLS:
+            _make(call, self.account_id, self.region_name)
+
+
+def _make(call: dict[str, Any], account_id: str, region_name: str) -> None:
+    try:
+        SDK_CALLS[(call["service"], call["action"])](call.get("parameters", {}), account_id, region_name)
+    except Exception as error:
+        # moto's errors carry the API's error code (``code`` or ``error_type``), as the SDK's do.
+        code = getattr(error, "code", None) or getattr(error, "error_type", None) or type(error).__name__
+        ignored = call.get("ignoreErrorCodesMatching")
+        if not (ignored and re.search(ignored, str(code))):
+            raise

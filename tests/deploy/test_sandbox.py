@@ -142,6 +142,7 @@ def test_smoke_checks_are_found_by_the_pattern_tag(sandbox: Sandbox) -> None:
         "StaticSite": ["deploy.smoke.static_site"],
         "ServerlessApiData": ["deploy.smoke.dynamo_table"],
         "ServerlessApi": ["deploy.smoke.serverless_api"],
+        "Network": ["deploy.smoke.network"],
     }
 
 

@@ -68,3 +68,38 @@ def distribution(**config: object) -> dict[str, object]:
             }
         },
     }
+
+
+def vpc(*, ipv6: bool = False, **extra: object) -> dict[str, object]:
+    """A VPC with one subnet, as CDK builds them (DNS on; with ``ipv6``, an Amazon range
+    and the subnet's /64 cut from it with ``Fn::Cidr``), plus ``extra`` resources."""
+    subnet: dict[str, object] = {
+        "VpcId": {"Ref": "Vpc"},
+        "CidrBlock": "10.0.0.0/24",
+        "AvailabilityZone": {"Fn::Select": [0, {"Fn::GetAZs": ""}]},
+        "MapPublicIpOnLaunch": False,
+        "Tags": [{"Key": "aws-cdk:subnet-type", "Value": "Public"}],
+    }
+    resources: dict[str, object] = {
+        "Vpc": {
+            "Type": "AWS::EC2::VPC",
+            "Properties": {
+                "CidrBlock": "10.0.0.0/16",
+                "EnableDnsHostnames": True,
+                "EnableDnsSupport": True,
+                "Tags": [{"Key": "Name", "Value": "test"}],
+            },
+        },
+        "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": subnet},
+    }
+    if ipv6:
+        resources["Ipv6"] = {
+            "Type": "AWS::EC2::VPCCidrBlock",
+            "Properties": {"VpcId": {"Ref": "Vpc"}, "AmazonProvidedIpv6CidrBlock": True},
+        }
+        subnet["AssignIpv6AddressOnCreation"] = True
+        subnet["Ipv6CidrBlock"] = {
+            "Fn::Select": [1, {"Fn::Cidr": [{"Fn::Select": [0, {"Fn::GetAtt": ["Vpc", "Ipv6CidrBlocks"]}]}, 2, "64"]}]
+        }
+        resources["Subnet"] = {"Type": "AWS::EC2::Subnet", "Properties": subnet, "DependsOn": ["Ipv6"]}
+    return {**resources, **extra}

@@ -1,5 +1,5 @@
 """CloudFormation's own behaviour where moto's differs: failures, DependsOn,
-Fn::GetStackOutput."""
+Fn::GetStackOutput, Fn::Cidr."""
 
 from __future__ import annotations
 
@@ -92,3 +92,17 @@ def test_get_stack_output_reads_the_other_stacks_output(cloud: Cloud) -> None:
     )
     topic = cloud.client("sns").list_topics()["Topics"][0]["TopicArn"]
     assert cloud.client("ssm").get_parameter(Name="/arn")["Parameter"]["Value"] == topic
+
+
+def test_cidr_cuts_a_block_into_subnets(cloud: Cloud) -> None:
+    def select(index: int, block: str, count: int, bits: str) -> dict[str, object]:
+        return {"Value": {"Fn::Select": [index, {"Fn::Cidr": [block, count, bits]}]}}
+
+    stack = cloud.deploy(
+        {"Topic": {"Type": "AWS::SNS::Topic"}},
+        outputs={
+            "Ipv4": select(2, "10.0.0.0/16", 4, "8"),
+            "Ipv6": select(1, "2600:1f18:abcd:ef00::/56", 9, "64"),
+        },
+    )
+    assert cloud.outputs(stack) == {"Ipv4": "10.0.2.0/24", "Ipv6": "2600:1f18:abcd:ef01::/64"}

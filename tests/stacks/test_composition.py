@@ -33,7 +33,7 @@ def test_custom_domain_from_context() -> None:
     assert {stack.account for stack in stacks.values()} == {"111111111111"}
 
 
-def test_each_stage_has_the_four_stacks_named_by_stage(sandbox: Synthesized, production: Synthesized) -> None:
+def test_each_stage_has_the_five_stacks_named_by_stage(sandbox: Synthesized, production: Synthesized) -> None:
     for app, stage in ((sandbox, "sandbox"), (production, "production")):
         names = {stack_id: stack.stack_name for stack_id, stack in app.stacks.items()}
         assert names == {
@@ -41,4 +41,5 @@ def test_each_stage_has_the_four_stacks_named_by_stage(sandbox: Synthesized, pro
             "StaticSite": f"{stage}-static-site",
             "ServerlessApiData": f"{stage}-serverless-api-data",
             "ServerlessApi": f"{stage}-serverless-api",
+            "Network": f"{stage}-network",
         }

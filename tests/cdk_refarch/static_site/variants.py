@@ -1,10 +1,11 @@
 """Stacks that use the patterns' options, for the option assertions and the nag check.
 
-StaticSite's are here, ServerlessApi's in tests/cdk_refarch/serverless_api/variants.py.
+StaticSite's are here, ServerlessApi's in tests/cdk_refarch/serverless_api/variants.py,
+Network's in tests/cdk_refarch/network/variants.py.
 
 They are synthesized together, once per session, with cdk-nag on (tests/conftest.py).
-Every stack except ``NoLogs`` must come out clean; ``NoLogs`` turns access logging off
-and shows that the construct does not hide that choice from cdk-nag
+Every stack except ``NoLogs`` and ``NetworkNoFlowLogs`` must come out clean; they turn
+logging off and show that the constructs do not hide that choice from cdk-nag
 (tests/quality/test_gates.py).
 """
 
@@ -107,5 +108,8 @@ def build_variants(app: App) -> list[Stack]:
     from tests.cdk_refarch.serverless_api.variants import build_api_variants
 
     stacks.extend(build_api_variants(app))
+    from tests.cdk_refarch.network.variants import build_network_variants
+
+    stacks.extend(build_network_variants(app))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stacks

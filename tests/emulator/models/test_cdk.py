@@ -1,9 +1,14 @@
-"""CDK's own resources: its metadata record, the bucket deployment and bucket auto-delete."""
+"""CDK's own resources: its metadata record, the bucket deployment and bucket auto-delete,
+the default security group's restriction and AwsCustomResource's SDK calls."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from emulator.models.cdk import VpcRestrictDefaultSecurityGroup
 from tests.emulator.conftest import Cloud, zip_of
-from tests.emulator.templates import OAC, distribution
+from tests.emulator.templates import OAC, distribution, vpc
 
 
 def test_auto_delete_objects_empties_a_versioned_bucket_before_it_is_deleted(cloud: Cloud) -> None:
@@ -106,3 +111,98 @@ def test_cdk_metadata_is_a_stack_record_and_says_so(cloud: Cloud) -> None:
     assert stack["StackStatus"] == "CREATE_COMPLETE"
     assert cloud.events()["CDKMetadata"][1].startswith("emulated: a stack record only")
     assert cloud.delete() == "DELETE_COMPLETE"
+
+
+SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:x"
+DEFAULT_GROUP = {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]}
+
+
+def _default_group(cloud: Cloud) -> dict[str, Any]:
+    (group,) = cloud.client("ec2").describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [cloud.physical_id("Vpc")]},
+            {"Name": "group-name", "Values": ["default"]},
+        ]
+    )["SecurityGroups"]
+    return dict(group)
+
+
+def test_restrict_default_sg_revokes_the_default_groups_rules_and_puts_them_back(cloud: Cloud) -> None:
+    restrict = {
+        "Type": "Custom::VpcRestrictDefaultSG",
+        "Properties": {
+            "ServiceToken": SERVICE_TOKEN,
+            "DefaultSecurityGroupId": DEFAULT_GROUP,
+            "Account": "123456789012",
+        },
+    }
+    cloud.deploy(vpc(Restrict=restrict))
+    group = _default_group(cloud)
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
+    assert cloud.events()["Restrict"][1].startswith("emulated: revoked the ingress and IPv4 egress rules")
+
+    # Removing the restriction alone (the VPC stays) puts EC2's rules back, as the handler does.
+    VpcRestrictDefaultSecurityGroup(
+        "r", "123456789012", "us-east-1", {"DefaultSecurityGroupId": group["GroupId"], "Account": "123456789012"}
+    ).remove()
+    group = _default_group(cloud)
+    assert len(group["IpPermissions"]) == len(group["IpPermissionsEgress"]) == 1
+
+    assert cloud.delete() == "DELETE_COMPLETE"
+
+
+def _sdk_call(action: str, permissions: list[dict[str, Any]], ignore: str | None = None) -> dict[str, Any]:
+    """AwsCustomResource's ``Create``: a JSON string joined around the group's ID."""
+    call: dict[str, Any] = {"service": "EC2", "action": action, "physicalResourceId": {"id": "restricted"}}
+    if ignore:
+        call["ignoreErrorCodesMatching"] = ignore
+    call["parameters"] = {"GroupId": "GROUP", "IpPermissions": permissions}
+    head, tail = json.dumps(call).split("GROUP")
+    return {"Fn::Join": ["", [head, DEFAULT_GROUP, tail]]}
+
+
+IPV6_EGRESS = [{"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]
+
+
+def test_aws_custom_resource_makes_a_known_sdk_call(cloud: Cloud) -> None:
+    call = {
+        "Type": "Custom::AWS",
+        "Properties": {"ServiceToken": SERVICE_TOKEN, "Create": _sdk_call("revokeSecurityGroupEgress", IPV6_EGRESS)},
+        "DependsOn": ["Ipv6"],
+    }
+    stack = cloud.deploy(vpc(ipv6=True, Call=call))
+    assert stack["StackStatus"] == "CREATE_COMPLETE", cloud.events()
+    assert cloud.physical_id("Call") == "restricted"
+    assert cloud.events()["Call"][1] == "emulated: made the SDK call EC2.revokeSecurityGroupEgress against the emulator"
+    egress = _default_group(cloud)["IpPermissionsEgress"]
+    assert [rule["Ipv6Ranges"] for rule in egress] == [[]], egress  # IPv4 egress only
+
+    assert cloud.delete() == "DELETE_COMPLETE"
+
+
+def test_aws_custom_resource_ignores_the_error_codes_it_is_told_to(cloud: Cloud) -> None:
+    missing = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]
+    ignored = _sdk_call("revokeSecurityGroupEgress", missing, ignore="InvalidPermission.NotFound")
+    failing = _sdk_call("revokeSecurityGroupEgress", missing)
+    properties = {"ServiceToken": SERVICE_TOKEN}
+    stack = cloud.deploy(vpc(Call={"Type": "Custom::AWS", "Properties": {**properties, "Create": ignored}}))
+    assert stack["StackStatus"] == "CREATE_COMPLETE", cloud.events()
+    stack = cloud.deploy(
+        {"Vpc": vpc()["Vpc"], "Call": {"Type": "Custom::AWS", "Properties": {**properties, "Create": failing}}},
+        name="failing",
+    )
+    assert stack["StackStatus"] == "CREATE_FAILED"
+    assert "InvalidPermission.NotFound" in cloud.events("failing")["Call"][1]
+
+
+def test_aws_custom_resource_skips_a_call_it_does_not_know(cloud: Cloud) -> None:
+    create = json.dumps({"service": "SSM", "action": "putParameter", "parameters": {"Name": "x"}})
+    stack = cloud.deploy(
+        {"Call": {"Type": "Custom::AWS", "Properties": {"ServiceToken": SERVICE_TOKEN, "Create": create}}},
+        outputs={"Version": {"Value": {"Fn::GetAtt": ["Call", "Version"]}}},
+    )
+    assert stack["StackStatus"] == "CREATE_COMPLETE", cloud.events()
+    assert cloud.events()["Call"][1] == (
+        "skipped: the emulator does not make the SDK call SSM.putParameter of Custom::AWS Call"
+    )
+    assert cloud.outputs(stack) == {"Version": "skipped-Call.Version"}

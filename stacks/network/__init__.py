@@ -1,0 +1,1 @@
+"""The network stack and its per-stage settings."""
