@@ -1,9 +1,9 @@
 """AWS reference architectures as CDK constructs, with secure defaults.
 
 Import name ``cdk_refarch`` (distribution ``cdk-refarch``): the patterns are
-``StaticSite``, ``ServerlessApi`` (with ``DynamoTable``) and ``Network``;
-``cdk_refarch.core`` holds the building blocks they share (front door, secure buckets,
-alarms, WAF, validation).
+``StaticSite``, ``ServerlessApi`` (with ``DynamoTable``), ``Network``, ``WebTier`` and
+``ContainerService``; ``cdk_refarch.core`` holds the building blocks they share (front
+door and load balancer, secure buckets, alarms, WAF, validation).
 """
 
 from cdk_refarch.container_service import ContainerService
@@ -27,6 +27,7 @@ from cdk_refarch.serverless_api import (
     UsagePlanOptions,
 )
 from cdk_refarch.static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
+from cdk_refarch.web_tier import WebAppOptions, WebTier
 
 __all__ = [
     "DEFAULT_CONTENT_SECURITY_POLICY",
@@ -55,5 +56,7 @@ __all__ = [
     "UsagePlanOptions",
     "VpcOptions",
     "WebAclOptions",
+    "WebAppOptions",
+    "WebTier",
     "secure_bucket",
 ]

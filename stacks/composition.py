@@ -9,10 +9,15 @@ from cdk_refarch.core.errors import PatternConfigError
 from cdk_refarch.core.tags import tag_stack
 from cdk_refarch.core.waf import CLOUDFRONT_REGION
 from stacks.account.stack import AccountStack
+from stacks.container_service.stack import ContainerServiceStack
 from stacks.network.stack import NetworkStack
 from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
 from stacks.stages import ALARM_EMAIL_CONTEXT, APPLICATION, StageSettings, stage_from_context
 from stacks.static_site.stack import SiteDomain, StaticSiteStack
+from stacks.web_tier.stack import WebDomain, WebTierStack
+
+#: Where the VPC-bound stacks go when the context names no region.
+DEFAULT_VPC_REGION = "us-east-1"
 
 #: The account stack is one per account and region, whatever the stage.
 ACCOUNT_STACK_NAME = "refarch-account"
@@ -65,6 +70,9 @@ def build_app(app: App) -> list[Stack]:
         # us-east-1 only, so the stack that creates them is pinned there.
         env=Environment(account=account, region=CLOUDFRONT_REGION),
     )
+    # The load balancers' access logs need a region (the ELB log delivery principal
+    # differs by region), so the VPC-bound stacks have one: -c region=..., else us-east-1.
+    vpc_env = Environment(account=account, region=app.node.try_get_context("region") or DEFAULT_VPC_REGION)
     # Stateful, like the data stack: the VPC-bound stacks take its constructs.
     network = NetworkStack(
         app,
@@ -72,9 +80,28 @@ def build_app(app: App) -> list[Stack]:
         stack_name=f"{stage.name}-network",
         description=f"VPC, NAT, flow logs and VPC endpoints ({stage.name})",
         stage=stage,
-        env=env,
+        env=vpc_env,
     )
-    stacks: list[Stack] = [account_stack, site, data, api, network]
+    web = WebTierStack(
+        app,
+        "WebTier",
+        stack_name=f"{stage.name}-web-tier",
+        description=f"ALB + Auto Scaling group of EC2 instances ({stage.name})",
+        stage=stage,
+        network=network.network,
+        domain=_web_domain(app),
+        env=vpc_env,
+    )
+    containers = ContainerServiceStack(
+        app,
+        "ContainerService",
+        stack_name=f"{stage.name}-container-service",
+        description=f"ALB + ECS service on Fargate ({stage.name})",
+        stage=stage,
+        network=network.network,
+        env=vpc_env,
+    )
+    stacks: list[Stack] = [account_stack, site, data, api, network, web, containers]
     for stack in stacks:
         tag_stack(stack, _stack_tags(stack, stage))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
@@ -99,11 +126,27 @@ def alarm_email_warning(stage: StageSettings) -> str | None:
     )
 
 
+def _web_domain(app: App) -> WebDomain | None:
+    """The web tier's domain, from ``web_domain`` in the hosted zone of the site's context."""
+    name = app.node.try_get_context("web_domain")
+    if not name:
+        return None
+    missing = [key for key in ("hosted_zone_id", "hosted_zone_name") if not app.node.try_get_context(key)]
+    if missing:
+        raise PatternConfigError(f"web_domain needs {', '.join(missing)} too: the hosted zone that holds it")
+    return WebDomain(
+        domain_name=name,
+        hosted_zone_id=app.node.try_get_context("hosted_zone_id"),
+        hosted_zone_name=app.node.try_get_context("hosted_zone_name"),
+    )
+
+
 def _site_domain(app: App) -> SiteDomain | None:
     keys = ("site_domain", "hosted_zone_id", "hosted_zone_name")
     values = {key: app.node.try_get_context(key) for key in keys}
     given = [key for key, value in values.items() if value]
-    if not given:
+    # The hosted zone keys alone may be the web tier's (web_domain).
+    if not values["site_domain"] and (not given or app.node.try_get_context("web_domain")):
         return None
     missing = [key for key in keys if key not in given]
     if missing:

@@ -143,6 +143,8 @@ def test_smoke_checks_are_found_by_the_pattern_tag(sandbox: Sandbox) -> None:
         "ServerlessApiData": ["deploy.smoke.dynamo_table"],
         "ServerlessApi": ["deploy.smoke.serverless_api"],
         "Network": ["deploy.smoke.network"],
+        "WebTier": ["deploy.smoke.web_tier"],
+        "ContainerService": ["deploy.smoke.container_service"],
     }
 
 

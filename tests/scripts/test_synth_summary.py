@@ -25,9 +25,17 @@ def _synth(stage: str, outdir: Path) -> subprocess.CompletedProcess[str]:
 def test_make_synth_summary_lists_every_stack(tmp_path: Path) -> None:
     result = _synth("sandbox", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    for stack in ("Account", "StaticSite", "ServerlessApi", "ServerlessApiData", "Network"):
+    for stack in (
+        "Account",
+        "StaticSite",
+        "ServerlessApi",
+        "ServerlessApiData",
+        "Network",
+        "WebTier",
+        "ContainerService",
+    ):
         assert re.search(rf"^{stack}\s+\d+\s+[\d.]+ KiB$", result.stdout, re.MULTILINE), result.stdout
-    assert re.search(r"^synthesized 5 stack\(s\) for stage sandbox in [\d.]+s", result.stdout, re.MULTILINE)
+    assert re.search(r"^synthesized 7 stack\(s\) for stage sandbox in [\d.]+s", result.stdout, re.MULTILINE)
     assert "feature flags" not in result.stdout + result.stderr
     assert "end-of-life" not in result.stdout + result.stderr
 

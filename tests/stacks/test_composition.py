@@ -42,4 +42,6 @@ def test_each_stage_has_the_five_stacks_named_by_stage(sandbox: Synthesized, pro
             "ServerlessApiData": f"{stage}-serverless-api-data",
             "ServerlessApi": f"{stage}-serverless-api",
             "Network": f"{stage}-network",
+            "WebTier": f"{stage}-web-tier",
+            "ContainerService": f"{stage}-container-service",
         }

@@ -42,9 +42,16 @@ def test_vpc_range_azs_and_nat_follow_the_stage(app: Synthesized) -> None:
     assert network.nat_gateways == (3 if production else 1)
 
 
+def _service(name: object) -> str:
+    if isinstance(name, str):
+        return name.split(".", 3)[3]
+    return str(name["Fn::Join"][1][-1]).lstrip(".")  # type: ignore[index]
+
+
 def test_interface_endpoints_only_in_production(app: Synthesized) -> None:
+    # With the stack's region known the service name is a plain string (com.amazonaws.REGION.ssm).
     endpoints = [
-        endpoint["Properties"]["ServiceName"]["Fn::Join"][1][-1].lstrip(".")
+        _service(endpoint["Properties"]["ServiceName"])
         for endpoint in app.resources(STACK, "AWS::EC2::VPCEndpoint").values()
         if endpoint["Properties"]["VpcEndpointType"] == "Interface"
     ]

@@ -1,0 +1,1 @@
+"""The container service stack and its per-stage settings."""

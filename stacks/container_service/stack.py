@@ -1,0 +1,41 @@
+"""The container service stack: ``ContainerService`` on Fargate in the network stack's VPC."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+
+from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, Network
+from cdk_refarch.container_service import ContainerService
+from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
+from stacks.container_service.settings import SETTINGS
+from stacks.stages import StageSettings, for_stage
+
+
+class ContainerServiceStack(Stack):
+    """A Fargate service behind the shared ALB front door, running the construct's default
+    registry image (asset images need Docker, which the sandbox does not have).
+
+    Without a domain the load balancer serves plain HTTP (a notice at synth), which
+    ``make deploy STAGE=production`` refuses.
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, stage: StageSettings, network: Network, **kwargs: object
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        settings = for_stage(SETTINGS, stage)
+        self.service = ContainerService(
+            self,
+            "Service",
+            vpc=network.vpc,
+            vpc_subnets=network.workload_subnets,
+            task=settings.task,
+            capacity=settings.capacity,
+            front_door=FrontDoorOptions(web_acl=stage.web_acl_options()),
+            load_balancer=LoadBalancerOptions(plain_http=True, deletion_protection=settings.deletion_protection),
+            alarms=TierAlarmOptions(email=stage.alarm_email),
+            log_retention_days=stage.log_retention_days,
+            removal_policy=stage.removal_policy,
+        )
+        CfnOutput(self, "Url", value=self.service.url or "", description="The service's address")

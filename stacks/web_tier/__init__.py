@@ -1,0 +1,1 @@
+"""The web tier stack and its per-stage settings."""

@@ -1,0 +1,96 @@
+"""The web tier stack: ``WebTier`` running ``runtime/web`` in the network stack's VPC."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_route53 as route53
+from constructs import Construct
+
+from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, Network
+from cdk_refarch.core.capacity import HealthCheckOptions
+from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
+from cdk_refarch.web_tier import WebAppOptions, WebTier
+from stacks.stages import StageSettings, for_stage
+from stacks.web_tier.settings import SETTINGS
+
+WEB_CODE = str(Path(__file__).resolve().parents[2] / "runtime" / "web")
+_CONTRACT = "web_contract"
+
+
+@cache
+def web_contract() -> ModuleType:
+    """``runtime/web/contract.py``, loaded by file path (it ships beside the server)."""
+    spec = importlib.util.spec_from_file_location(_CONTRACT, Path(WEB_CODE) / "contract.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_CONTRACT] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass(frozen=True)
+class WebDomain:
+    """A custom domain for the web tier in an existing Route 53 public hosted zone."""
+
+    domain_name: str
+    hosted_zone_id: str
+    hosted_zone_name: str
+
+
+class WebTierStack(Stack):
+    """The load-balanced web tier, in the network stack's workload subnets.
+
+    With a domain the load balancer serves HTTPS; without one it serves plain HTTP
+    (a notice at synth), which ``make deploy STAGE=production`` refuses.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: StageSettings,
+        network: Network,
+        domain: WebDomain | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        settings = for_stage(SETTINGS, stage)
+        contract = web_contract()
+        front_door = FrontDoorOptions(web_acl=stage.web_acl_options())
+        if domain is not None:
+            zone = route53.HostedZone.from_hosted_zone_attributes(
+                self, "Zone", hosted_zone_id=domain.hosted_zone_id, zone_name=domain.hosted_zone_name
+            )
+            front_door = FrontDoorOptions(
+                domain_name=domain.domain_name, hosted_zone=zone, web_acl=stage.web_acl_options()
+            )
+        install = (
+            f"env {contract.ENV_STAGE}={stage.name} {contract.ENV_APP_NAME}={contract.SERVICE_NAME} "
+            f"sh {contract.INSTALL_SCRIPT}"
+        )
+        self.web = WebTier(
+            self,
+            "Web",
+            vpc=network.vpc,
+            vpc_subnets=network.workload_subnets,
+            app=WebAppOptions(source=WEB_CODE, install_command=install, port=contract.PORT),
+            front_door=front_door,
+            load_balancer=LoadBalancerOptions(
+                plain_http=domain is None, deletion_protection=settings.deletion_protection
+            ),
+            health_check=HealthCheckOptions(path=contract.HEALTH_PATH),
+            instance_type=settings.instance_type,
+            capacity=settings.capacity,
+            alarms=TierAlarmOptions(email=stage.alarm_email),
+            log_retention_days=stage.log_retention_days,
+            removal_policy=stage.removal_policy,
+        )
+        CfnOutput(self, "Url", value=self.web.url, description="The web tier's address")
