@@ -10,11 +10,12 @@ from cdk_refarch.core.tags import tag_stack
 from cdk_refarch.core.waf import CLOUDFRONT_REGION
 from stacks.account.stack import AccountStack
 from stacks.container_service.stack import ContainerServiceStack
+from stacks.domains import domain_from_context
 from stacks.network.stack import NetworkStack
 from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
 from stacks.stages import ALARM_EMAIL_CONTEXT, APPLICATION, StageSettings, stage_from_context
 from stacks.static_site.stack import SiteDomain, StaticSiteStack
-from stacks.web_tier.stack import WebDomain, WebTierStack
+from stacks.web_tier.stack import WebTierStack
 
 #: Where the VPC-bound stacks go when the context names no region.
 DEFAULT_VPC_REGION = "us-east-1"
@@ -27,8 +28,9 @@ def build_app(app: App) -> list[Stack]:
     """Add the stage's stacks to ``app`` and turn on cdk-nag for all of them.
 
     Context: ``stage`` (sandbox|production), ``alarm_email``, ``account`` and ``region``
-    (optional), and for a custom domain on the static site ``site_domain``,
-    ``hosted_zone_id``, ``hosted_zone_name``.
+    (optional; the VPC-bound stacks default to us-east-1), and for custom domains
+    ``hosted_zone_id`` and ``hosted_zone_name`` with ``site_domain`` (the static site),
+    ``web_domain`` (the web tier) or ``service_domain`` (the container service).
     """
     stage = stage_from_context(app.node)
     account = app.node.try_get_context("account")
@@ -89,7 +91,7 @@ def build_app(app: App) -> list[Stack]:
         description=f"ALB + Auto Scaling group of EC2 instances ({stage.name})",
         stage=stage,
         network=network.network,
-        domain=_web_domain(app),
+        domain=domain_from_context(app, "web_domain"),
         env=vpc_env,
     )
     containers = ContainerServiceStack(
@@ -99,6 +101,7 @@ def build_app(app: App) -> list[Stack]:
         description=f"ALB + ECS service on Fargate ({stage.name})",
         stage=stage,
         network=network.network,
+        domain=domain_from_context(app, "service_domain"),
         env=vpc_env,
     )
     stacks: list[Stack] = [account_stack, site, data, api, network, web, containers]
@@ -126,27 +129,13 @@ def alarm_email_warning(stage: StageSettings) -> str | None:
     )
 
 
-def _web_domain(app: App) -> WebDomain | None:
-    """The web tier's domain, from ``web_domain`` in the hosted zone of the site's context."""
-    name = app.node.try_get_context("web_domain")
-    if not name:
-        return None
-    missing = [key for key in ("hosted_zone_id", "hosted_zone_name") if not app.node.try_get_context(key)]
-    if missing:
-        raise PatternConfigError(f"web_domain needs {', '.join(missing)} too: the hosted zone that holds it")
-    return WebDomain(
-        domain_name=name,
-        hosted_zone_id=app.node.try_get_context("hosted_zone_id"),
-        hosted_zone_name=app.node.try_get_context("hosted_zone_name"),
-    )
-
-
 def _site_domain(app: App) -> SiteDomain | None:
     keys = ("site_domain", "hosted_zone_id", "hosted_zone_name")
     values = {key: app.node.try_get_context(key) for key in keys}
     given = [key for key, value in values.items() if value]
-    # The hosted zone keys alone may be the web tier's (web_domain).
-    if not values["site_domain"] and (not given or app.node.try_get_context("web_domain")):
+    # The hosted zone keys alone may be the web tier's or the container service's.
+    others = ("web_domain", "service_domain")
+    if not values["site_domain"] and (not given or any(app.node.try_get_context(key) for key in others)):
         return None
     missing = [key for key in keys if key not in given]
     if missing:

@@ -9,6 +9,7 @@ from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, Network
 from cdk_refarch.container_service import ContainerService
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
 from stacks.container_service.settings import SETTINGS
+from stacks.domains import Domain
 from stacks.stages import StageSettings, for_stage
 
 
@@ -21,7 +22,14 @@ class ContainerServiceStack(Stack):
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, stage: StageSettings, network: Network, **kwargs: object
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: StageSettings,
+        network: Network,
+        domain: Domain | None = None,
+        **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         settings = for_stage(SETTINGS, stage)
@@ -32,8 +40,14 @@ class ContainerServiceStack(Stack):
             vpc_subnets=network.workload_subnets,
             task=settings.task,
             capacity=settings.capacity,
-            front_door=FrontDoorOptions(web_acl=stage.web_acl_options()),
-            load_balancer=LoadBalancerOptions(plain_http=True, deletion_protection=settings.deletion_protection),
+            front_door=(
+                domain.front_door(self, stage.web_acl_options())
+                if domain
+                else FrontDoorOptions(web_acl=stage.web_acl_options())
+            ),
+            load_balancer=LoadBalancerOptions(
+                plain_http=domain is None, deletion_protection=settings.deletion_protection
+            ),
             alarms=TierAlarmOptions(email=stage.alarm_email),
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,

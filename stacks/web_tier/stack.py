@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 
 from aws_cdk import CfnOutput, Stack
-from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, Network
 from cdk_refarch.core.capacity import HealthCheckOptions
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
 from cdk_refarch.web_tier import WebAppOptions, WebTier
+from stacks.domains import Domain
 from stacks.stages import StageSettings, for_stage
 from stacks.web_tier.settings import SETTINGS
 
@@ -35,15 +34,6 @@ def web_contract() -> ModuleType:
     return module
 
 
-@dataclass(frozen=True)
-class WebDomain:
-    """A custom domain for the web tier in an existing Route 53 public hosted zone."""
-
-    domain_name: str
-    hosted_zone_id: str
-    hosted_zone_name: str
-
-
 class WebTierStack(Stack):
     """The load-balanced web tier, in the network stack's workload subnets.
 
@@ -58,20 +48,17 @@ class WebTierStack(Stack):
         *,
         stage: StageSettings,
         network: Network,
-        domain: WebDomain | None = None,
+        domain: Domain | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         settings = for_stage(SETTINGS, stage)
         contract = web_contract()
-        front_door = FrontDoorOptions(web_acl=stage.web_acl_options())
-        if domain is not None:
-            zone = route53.HostedZone.from_hosted_zone_attributes(
-                self, "Zone", hosted_zone_id=domain.hosted_zone_id, zone_name=domain.hosted_zone_name
-            )
-            front_door = FrontDoorOptions(
-                domain_name=domain.domain_name, hosted_zone=zone, web_acl=stage.web_acl_options()
-            )
+        front_door = (
+            domain.front_door(self, stage.web_acl_options())
+            if domain
+            else FrontDoorOptions(web_acl=stage.web_acl_options())
+        )
         install = (
             f"env {contract.ENV_STAGE}={stage.name} {contract.ENV_APP_NAME}={contract.SERVICE_NAME} "
             f"sh {contract.INSTALL_SCRIPT}"

@@ -45,3 +45,25 @@ def test_each_stage_has_the_five_stacks_named_by_stage(sandbox: Synthesized, pro
             "WebTier": f"{stage}-web-tier",
             "ContainerService": f"{stage}-container-service",
         }
+
+
+def test_web_and_service_domains_from_context_serve_https() -> None:
+    app = App(
+        context={
+            **CDK_CONTEXT,
+            "web_domain": "www.example.com",
+            "service_domain": "api.example.com",
+            "hosted_zone_id": "Z123",
+            "hosted_zone_name": "example.com",
+        }
+    )
+    stacks = {stack.node.id: stack for stack in build_app(app)}
+    assert stacks["WebTier"].web.url == "https://www.example.com"  # type: ignore[attr-defined]
+    assert stacks["ContainerService"].service.url == "https://api.example.com"  # type: ignore[attr-defined]
+    assert stacks["StaticSite"].site.certificate is None  # type: ignore[attr-defined]
+
+
+def test_a_web_domain_needs_the_hosted_zone() -> None:
+    app = App(context={**CDK_CONTEXT, "web_domain": "www.example.com"})
+    with pytest.raises(PatternConfigError, match="web_domain needs hosted_zone_id, hosted_zone_name too"):
+        build_app(app)
