@@ -41,10 +41,9 @@ from cdk_refarch.container_service.options import (
 )
 from cdk_refarch.container_service.task import app_container, execution_role, task_definition, task_role
 from cdk_refarch.core.alarms import alarm_topic
-from cdk_refarch.core.buckets import AccessLogBucket
 from cdk_refarch.core.capacity import Capacity, HealthCheckOptions
 from cdk_refarch.core.front_door import FrontDoorOptions
-from cdk_refarch.core.load_balancer import LoadBalancedFrontDoor, LoadBalancerOptions
+from cdk_refarch.core.load_balancer import LoadBalancedFrontDoor, LoadBalancerOptions, load_balancer_with_logs
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions, load_balancer_alarms
 from cdk_refarch.core.retention import log_retention
 from cdk_refarch.core.tags import tag_pattern
@@ -225,17 +224,10 @@ class ContainerService(Construct):
         log_retention_days: int,
         removal_policy: RemovalPolicy,
     ) -> None:
-        self.log_bucket = (
-            log_bucket
-            or AccessLogBucket(
-                self, "AccessLogs", expiration_days=log_retention_days, removal_policy=removal_policy
-            ).bucket
-        )
-        self.front_door = LoadBalancedFrontDoor(
+        self.log_bucket, self.front_door = load_balancer_with_logs(
             self,
-            "LoadBalancer",
             vpc=vpc,
-            log_bucket=self.log_bucket,
+            existing_log_bucket=log_bucket,
             front_door=front_door,
             options=options,
             log_retention_days=log_retention_days,

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
-# _nag_form: the flattening cdk-nag applies to resource names, which core.nag uses for "/*".
-from cdk_refarch.core.nag import _nag_form, acknowledge
+from cdk_refarch.core.nag import acknowledge, wildcard_resources
 
 if TYPE_CHECKING:
     from cdk_refarch.container_service.construct import ContainerService
@@ -57,15 +55,4 @@ def acknowledge_by_design(
 def log_stream_resources(role: iam.IRole) -> list[str]:
     """The ``log-group:NAME:*`` resources in ``role``'s default policy, as cdk-nag names
     them (``arn:<AWS::Partition>:logs:...:log-group:<Logs1234>:*``)."""
-    policy = role.node.try_find_child("DefaultPolicy")
-    if not isinstance(policy, iam.Policy):
-        return []
-    document = Stack.of(role).resolve(policy.document.to_json()) or {}
-    found: list[str] = []
-    for statement in document.get("Statement", []):
-        resources = statement.get("Resource", [])
-        for resource in resources if isinstance(resources, list) else [resources]:
-            text = _nag_form(resource)
-            if ":log-group:" in text and text.endswith(":*") and text not in found:
-                found.append(text)
-    return found
+    return wildcard_resources(role, suffix=":*", containing=":log-group:")

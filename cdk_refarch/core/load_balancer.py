@@ -21,6 +21,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from cdk_refarch.core.buckets import AccessLogBucket
 from cdk_refarch.core.errors import require
 from cdk_refarch.core.front_door import (
     FrontDoorOptions,
@@ -223,3 +224,34 @@ class LoadBalancedFrontDoor(Construct):
         """Let the load balancer, and only it, reach ``target`` on ``port``."""
         check_int("port", port, minimum=1, maximum=65535)
         self.security_group.connections.allow_to(target, ec2.Port.tcp(port), f"load balancer to targets on {port}")
+
+
+def load_balancer_with_logs(
+    scope: Construct,
+    *,
+    vpc: ec2.IVpc,
+    existing_log_bucket: s3.IBucket | None,
+    front_door: FrontDoorOptions,
+    options: LoadBalancerOptions,
+    log_retention_days: int,
+    removal_policy: RemovalPolicy,
+) -> tuple[s3.IBucket, LoadBalancedFrontDoor]:
+    """A tier's load balancer (``LoadBalancer``) and the bucket for its access logs: the
+    given one, or an ``AccessLogBucket`` (``AccessLogs``) with the logs' retention."""
+    log_bucket = (
+        existing_log_bucket
+        or AccessLogBucket(
+            scope, "AccessLogs", expiration_days=log_retention_days, removal_policy=removal_policy
+        ).bucket
+    )
+    balancer = LoadBalancedFrontDoor(
+        scope,
+        "LoadBalancer",
+        vpc=vpc,
+        log_bucket=log_bucket,
+        front_door=front_door,
+        options=options,
+        log_retention_days=log_retention_days,
+        removal_policy=removal_policy,
+    )
+    return log_bucket, balancer

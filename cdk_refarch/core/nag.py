@@ -27,6 +27,13 @@ def wildcard_object_resources(role: iam.IRole) -> list[str]:
     ``Resource::<SiteBucket1234.Arn>/*``; reading them from the policy CDK generated keeps
     an acknowledgment exact instead of guessing names such as the asset bucket's.
     """
+    return wildcard_resources(role, suffix="/*")
+
+
+def wildcard_resources(role: iam.IRole, *, suffix: str, containing: str = "") -> list[str]:
+    """The resources of ``role``'s default policy that end with ``suffix`` (and contain
+    ``containing``), as cdk-nag names them: e.g. ``suffix=":*", containing=":log-group:"``
+    for the streams of a log group."""
     policy = role.node.try_find_child("DefaultPolicy")
     if not isinstance(policy, iam.Policy):
         return []
@@ -36,7 +43,7 @@ def wildcard_object_resources(role: iam.IRole) -> list[str]:
         resources = statement.get("Resource", [])
         for resource in resources if isinstance(resources, list) else [resources]:
             text = _nag_form(resource)
-            if text.endswith("/*") and text not in found:
+            if text.endswith(suffix) and containing in text and text not in found:
                 found.append(text)
     return found
 

@@ -22,10 +22,9 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from cdk_refarch.core.alarms import add_alarm, alarm_topic
-from cdk_refarch.core.buckets import AccessLogBucket
 from cdk_refarch.core.capacity import Capacity, HealthCheckOptions
 from cdk_refarch.core.front_door import FrontDoorOptions
-from cdk_refarch.core.load_balancer import LoadBalancedFrontDoor, LoadBalancerOptions
+from cdk_refarch.core.load_balancer import LoadBalancerOptions, load_balancer_with_logs
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions, load_balancer_alarms
 from cdk_refarch.core.nag import acknowledge
 from cdk_refarch.core.tags import tag_pattern
@@ -84,17 +83,10 @@ class WebTier(Construct):
             log_retention_days=log_retention_days,
         )
         tag_pattern(self)
-        self.log_bucket = (
-            existing_log_bucket
-            or AccessLogBucket(
-                self, "AccessLogs", expiration_days=log_retention_days, removal_policy=removal_policy
-            ).bucket
-        )
-        self.front_door = LoadBalancedFrontDoor(
+        self.log_bucket, self.front_door = load_balancer_with_logs(
             self,
-            "LoadBalancer",
             vpc=vpc,
-            log_bucket=self.log_bucket,
+            existing_log_bucket=existing_log_bucket,
             front_door=front_door,
             options=load_balancer,
             log_retention_days=log_retention_days,

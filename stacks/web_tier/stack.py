@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from functools import cache
-from pathlib import Path
 from types import ModuleType
 
 from aws_cdk import CfnOutput, Stack
@@ -15,23 +11,17 @@ from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, Network
 from cdk_refarch.core.capacity import HealthCheckOptions
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
 from cdk_refarch.web_tier import WebAppOptions, WebTier
+from stacks.contracts import RUNTIME, load_contract
 from stacks.domains import Domain
 from stacks.stages import StageSettings, for_stage
 from stacks.web_tier.settings import SETTINGS
 
-WEB_CODE = str(Path(__file__).resolve().parents[2] / "runtime" / "web")
-_CONTRACT = "web_contract"
+WEB_CODE = str(RUNTIME / "web")
 
 
-@cache
 def web_contract() -> ModuleType:
-    """``runtime/web/contract.py``, loaded by file path (it ships beside the server)."""
-    spec = importlib.util.spec_from_file_location(_CONTRACT, Path(WEB_CODE) / "contract.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_CONTRACT] = module
-    spec.loader.exec_module(module)
-    return module
+    """``runtime/web/contract.py``: the port, health path and install the app expects."""
+    return load_contract("web")
 
 
 class WebTierStack(Stack):
