@@ -129,6 +129,19 @@ def alarm_email_warning(stage: StageSettings) -> str | None:
     )
 
 
+def plain_http_warning(app: App) -> str | None:
+    """What synth prints when a load balancer of the app serves plain HTTP (no domain)."""
+    missing = [key for key in ("web_domain", "service_domain") if not app.node.try_get_context(key)]
+    if not missing:
+        return None
+    return (
+        f"warning: without {' and '.join(missing)} the web tier's and the container service's load "
+        "balancers serve plain HTTP (fine for a throwaway sandbox); pass -c web_domain=... and "
+        "-c service_domain=... with hosted_zone_id and hosted_zone_name for HTTPS. "
+        "make deploy STAGE=production refuses plain HTTP."
+    )
+
+
 def _site_domain(app: App) -> SiteDomain | None:
     keys = ("site_domain", "hosted_zone_id", "hosted_zone_name")
     values = {key: app.node.try_get_context(key) for key in keys}

@@ -27,6 +27,8 @@ def test_synth_without_alarm_email_warns_and_names_the_context_key(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert "warning: no alarm e-mail for stage production" in result.stderr
     assert "-c alarm_email=you@example.com" in result.stderr
+    assert "warning: without web_domain and service_domain" in result.stderr
+    assert "serve plain HTTP" in result.stderr
     assert (tmp_path / "manifest.json").exists()
 
 
@@ -43,3 +45,13 @@ def test_no_warning_with_an_alarm_email(stage: str) -> None:
 
     assert alarm_email_warning(replace(STAGES[stage], alarm_email="ops@example.com")) is None
     assert "alarm_email" in (alarm_email_warning(STAGES[stage]) or "")
+
+
+def test_no_plain_http_warning_with_both_domains() -> None:
+    from aws_cdk import App
+
+    from stacks.composition import plain_http_warning
+
+    context = {"web_domain": "www.example.com", "service_domain": "api.example.com"}
+    assert plain_http_warning(App(context=context)) is None
+    assert "service_domain" in (plain_http_warning(App(context={"web_domain": "www.example.com"})) or "")
