@@ -8,7 +8,7 @@ from aws_cdk import App
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from cdk_refarch import FrontDoorOptions, WebAclOptions
+from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, WebAclOptions
 from cdk_refarch.core.errors import PatternConfigError
 
 ZONE_KEYS = ("hosted_zone_id", "hosted_zone_name")
@@ -27,6 +27,15 @@ class Domain:
             scope, "Zone", hosted_zone_id=self.hosted_zone_id, zone_name=self.hosted_zone_name
         )
         return FrontDoorOptions(domain_name=self.domain_name, hosted_zone=zone, web_acl=web_acl)
+
+
+def load_balancer_front_door(
+    scope: Construct, domain: Domain | None, web_acl: WebAclOptions | None, *, deletion_protection: bool
+) -> tuple[FrontDoorOptions, LoadBalancerOptions]:
+    """A load-balanced tier's front door: HTTPS with the domain, else plain HTTP (which
+    synth warns about and production deploys refuse)."""
+    front_door = domain.front_door(scope, web_acl) if domain else FrontDoorOptions(web_acl=web_acl)
+    return front_door, LoadBalancerOptions(plain_http=domain is None, deletion_protection=deletion_protection)
 
 
 def domain_from_context(app: App, key: str) -> Domain | None:

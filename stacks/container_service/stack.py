@@ -5,11 +5,11 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
-from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, Network
+from cdk_refarch import Network
 from cdk_refarch.container_service import ContainerService
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
 from stacks.container_service.settings import SETTINGS
-from stacks.domains import Domain
+from stacks.domains import Domain, load_balancer_front_door
 from stacks.stages import StageSettings, for_stage
 
 
@@ -33,6 +33,9 @@ class ContainerServiceStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         settings = for_stage(SETTINGS, stage)
+        front_door, load_balancer = load_balancer_front_door(
+            self, domain, stage.web_acl_options(), deletion_protection=settings.deletion_protection
+        )
         self.service = ContainerService(
             self,
             "Service",
@@ -40,14 +43,8 @@ class ContainerServiceStack(Stack):
             vpc_subnets=network.workload_subnets,
             task=settings.task,
             capacity=settings.capacity,
-            front_door=(
-                domain.front_door(self, stage.web_acl_options())
-                if domain
-                else FrontDoorOptions(web_acl=stage.web_acl_options())
-            ),
-            load_balancer=LoadBalancerOptions(
-                plain_http=domain is None, deletion_protection=settings.deletion_protection
-            ),
+            front_door=front_door,
+            load_balancer=load_balancer,
             alarms=TierAlarmOptions(email=stage.alarm_email),
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,

@@ -7,12 +7,12 @@ from types import ModuleType
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
-from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, Network
+from cdk_refarch import Network
 from cdk_refarch.core.capacity import HealthCheckOptions
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
 from cdk_refarch.web_tier import WebAppOptions, WebTier
 from stacks.contracts import RUNTIME, load_contract
-from stacks.domains import Domain
+from stacks.domains import Domain, load_balancer_front_door
 from stacks.stages import StageSettings, for_stage
 from stacks.web_tier.settings import SETTINGS
 
@@ -44,10 +44,8 @@ class WebTierStack(Stack):
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         settings = for_stage(SETTINGS, stage)
         contract = web_contract()
-        front_door = (
-            domain.front_door(self, stage.web_acl_options())
-            if domain
-            else FrontDoorOptions(web_acl=stage.web_acl_options())
+        front_door, load_balancer = load_balancer_front_door(
+            self, domain, stage.web_acl_options(), deletion_protection=settings.deletion_protection
         )
         install = (
             f"env {contract.ENV_STAGE}={stage.name} {contract.ENV_APP_NAME}={contract.SERVICE_NAME} "
@@ -60,9 +58,7 @@ class WebTierStack(Stack):
             vpc_subnets=network.workload_subnets,
             app=WebAppOptions(source=WEB_CODE, install_command=install, port=contract.PORT),
             front_door=front_door,
-            load_balancer=LoadBalancerOptions(
-                plain_http=domain is None, deletion_protection=settings.deletion_protection
-            ),
+            load_balancer=load_balancer,
             health_check=HealthCheckOptions(path=contract.HEALTH_PATH),
             instance_type=settings.instance_type,
             capacity=settings.capacity,
