@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_cdk import App, Environment, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from cdk_refarch.core.errors import PatternConfigError
 from cdk_refarch.core.tags import tag_stack
 from cdk_refarch.core.waf import CLOUDFRONT_REGION
 from stacks.account.stack import AccountStack
@@ -14,7 +13,7 @@ from stacks.domains import domain_from_context
 from stacks.network.stack import NetworkStack
 from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
 from stacks.stages import ALARM_EMAIL_CONTEXT, APPLICATION, StageSettings, stage_from_context
-from stacks.static_site.stack import SiteDomain, StaticSiteStack
+from stacks.static_site.stack import StaticSiteStack
 from stacks.web_tier.stack import WebTierStack
 
 #: Where the VPC-bound stacks go when the context names no region.
@@ -67,7 +66,7 @@ def build_app(app: App) -> list[Stack]:
         stack_name=f"{stage.name}-static-site",
         description=f"S3 + CloudFront static website ({stage.name})",
         stage=stage,
-        domain=_site_domain(app),
+        domain=domain_from_context(app, "site_domain"),
         # CloudFront reads certificates, web ACLs and log delivery sources from
         # us-east-1 only, so the stack that creates them is pinned there.
         env=Environment(account=account, region=CLOUDFRONT_REGION),
@@ -139,22 +138,4 @@ def plain_http_warning(app: App) -> str | None:
         "balancers serve plain HTTP (fine for a throwaway sandbox); pass -c web_domain=... and "
         "-c service_domain=... with hosted_zone_id and hosted_zone_name for HTTPS. "
         "make deploy STAGE=production refuses plain HTTP."
-    )
-
-
-def _site_domain(app: App) -> SiteDomain | None:
-    keys = ("site_domain", "hosted_zone_id", "hosted_zone_name")
-    values = {key: app.node.try_get_context(key) for key in keys}
-    given = [key for key, value in values.items() if value]
-    # The hosted zone keys alone may be the web tier's or the container service's.
-    others = ("web_domain", "service_domain")
-    if not values["site_domain"] and (not given or any(app.node.try_get_context(key) for key in others)):
-        return None
-    missing = [key for key in keys if key not in given]
-    if missing:
-        raise PatternConfigError(f"a custom domain needs all of {', '.join(keys)}; missing: {', '.join(missing)}")
-    return SiteDomain(
-        domain_name=values["site_domain"],
-        hosted_zone_id=values["hosted_zone_id"],
-        hosted_zone_name=values["hosted_zone_name"],
     )

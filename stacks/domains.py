@@ -29,13 +29,19 @@ class Domain:
         return FrontDoorOptions(domain_name=self.domain_name, hosted_zone=zone, web_acl=web_acl)
 
 
+def front_door_for(scope: Construct, domain: Domain | None, web_acl: WebAclOptions | None) -> FrontDoorOptions:
+    """The front door with the domain when there is one; the stage's web ACL either way."""
+    return domain.front_door(scope, web_acl) if domain else FrontDoorOptions(web_acl=web_acl)
+
+
 def load_balancer_front_door(
     scope: Construct, domain: Domain | None, web_acl: WebAclOptions | None, *, deletion_protection: bool
 ) -> tuple[FrontDoorOptions, LoadBalancerOptions]:
     """A load-balanced tier's front door: HTTPS with the domain, else plain HTTP (which
     synth warns about and production deploys refuse)."""
-    front_door = domain.front_door(scope, web_acl) if domain else FrontDoorOptions(web_acl=web_acl)
-    return front_door, LoadBalancerOptions(plain_http=domain is None, deletion_protection=deletion_protection)
+    return front_door_for(scope, domain, web_acl), LoadBalancerOptions(
+        plain_http=domain is None, deletion_protection=deletion_protection
+    )
 
 
 def domain_from_context(app: App, key: str) -> Domain | None:

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import CfnOutput, Stack
-from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from cdk_refarch import FrontDoorOptions, StaticSite
+from cdk_refarch import StaticSite
+from stacks.domains import Domain, front_door_for
 from stacks.stages import StageSettings, for_stage
 from stacks.static_site.settings import SETTINGS
 
 SITE_SOURCES = str(Path(__file__).resolve().parents[2] / "site")
-
-
-@dataclass(frozen=True)
-class SiteDomain:
-    """A custom domain in an existing Route 53 public hosted zone."""
-
-    domain_name: str
-    hosted_zone_id: str
-    hosted_zone_name: str
 
 
 class StaticSiteStack(Stack):
@@ -39,29 +29,18 @@ class StaticSiteStack(Stack):
         construct_id: str,
         *,
         stage: StageSettings,
-        domain: SiteDomain | None = None,
+        domain: Domain | None = None,
         site_sources: str = SITE_SOURCES,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         settings = for_stage(SETTINGS, stage)
-        hosted_zone = (
-            route53.HostedZone.from_hosted_zone_attributes(
-                self, "Zone", hosted_zone_id=domain.hosted_zone_id, zone_name=domain.hosted_zone_name
-            )
-            if domain
-            else None
-        )
         self.site = StaticSite(
             self,
             "Site",
             site_sources=site_sources,
             error_page="404.html",
-            front_door=FrontDoorOptions(
-                domain_name=domain.domain_name if domain else None,
-                hosted_zone=hosted_zone,
-                web_acl=stage.web_acl_options(),
-            ),
+            front_door=front_door_for(self, domain, stage.web_acl_options()),
             price_class=settings.price_class,
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,

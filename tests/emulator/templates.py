@@ -103,3 +103,19 @@ def vpc(*, ipv6: bool = False, **extra: object) -> dict[str, object]:
         }
         resources["Subnet"] = {"Type": "AWS::EC2::Subnet", "Properties": subnet, "DependsOn": ["Ipv6"]}
     return {**resources, **extra}
+
+
+#: The simplest method a REST API deployment can have (of an ``AWS::ApiGateway::RestApi``
+#: with logical ID ``Api``): a CORS preflight, MOCK, without the IntegrationHttpMethod
+#: that moto's own model needs.
+PREFLIGHT_METHOD = {
+    "Type": "AWS::ApiGateway::Method",
+    "Properties": {
+        "RestApiId": {"Ref": "Api"},
+        "ResourceId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
+        "HttpMethod": "OPTIONS",
+        "AuthorizationType": "NONE",
+        "Integration": {"Type": "MOCK", "RequestTemplates": {"application/json": "{ statusCode: 200 }"}},
+        "MethodResponses": [{"StatusCode": "204"}],
+    },
+}

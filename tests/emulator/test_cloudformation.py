@@ -4,7 +4,7 @@ Fn::GetStackOutput, Fn::Cidr."""
 from __future__ import annotations
 
 from tests.emulator.conftest import Cloud
-from tests.emulator.templates import TLS_ONLY
+from tests.emulator.templates import PREFLIGHT_METHOD, TLS_ONLY
 
 
 def test_a_failing_resource_fails_the_stack_with_its_reason_and_no_outputs(cloud: Cloud) -> None:
@@ -51,18 +51,7 @@ def test_depends_on_is_created_first_even_when_another_resource_reads_it(cloud: 
                 "Properties": {"RestApiId": {"Ref": "Api"}},
             },
             "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "items"}},
-            "Options": {
-                "Type": "AWS::ApiGateway::Method",
-                "Properties": {
-                    "RestApiId": {"Ref": "Api"},
-                    "ResourceId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
-                    "HttpMethod": "OPTIONS",
-                    "AuthorizationType": "NONE",
-                    # A CORS preflight: MOCK, without IntegrationHttpMethod, which moto's model needs.
-                    "Integration": {"Type": "MOCK", "RequestTemplates": {"application/json": "{ statusCode: 200 }"}},
-                    "MethodResponses": [{"StatusCode": "204"}],
-                },
-            },
+            "Options": PREFLIGHT_METHOD,
         },
         outputs={"Url": {"Value": {"Fn::Join": ["", ["https://", {"Ref": "Api"}, ".execute-api/", {"Ref": "Stage"}]]}}},
     )

@@ -12,7 +12,7 @@ from tests.synthesis import CDK_CONTEXT, Synthesized
 
 def test_custom_domain_context_must_be_complete() -> None:
     app = App(context={**CDK_CONTEXT, "site_domain": "www.example.com"})
-    with pytest.raises(PatternConfigError, match="missing: hosted_zone_id, hosted_zone_name"):
+    with pytest.raises(PatternConfigError, match="site_domain needs hosted_zone_id, hosted_zone_name too"):
         build_app(app)
 
 

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from tests.emulator.conftest import Cloud
+from tests.emulator.templates import PREFLIGHT_METHOD
 
 ROLE = {
     "Type": "AWS::IAM::Role",
     "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}},
 }
-# A deployment needs a method; a CORS preflight MOCK is the simplest one.
-OPTIONS = {
-    "Type": "AWS::ApiGateway::Method",
-    "Properties": {
-        "RestApiId": {"Ref": "Api"},
-        "ResourceId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
-        "HttpMethod": "OPTIONS",
-        "AuthorizationType": "NONE",
-        "Integration": {"Type": "MOCK", "RequestTemplates": {"application/json": "{ statusCode: 200 }"}},
-        "MethodResponses": [{"StatusCode": "204"}],
-    },
-}
+# A deployment needs a method.
+OPTIONS = PREFLIGHT_METHOD
 
 
 def test_a_rest_api_keeps_the_properties_moto_drops(cloud: Cloud) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 import sys
 from types import ModuleType
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
+from tests.runtime.contracts import imported_top_level_modules, load_standalone
 from tests.runtime.items.conftest import (
     CONTRACT,
     HANDLER_FUNCTION,
@@ -85,37 +85,16 @@ def test_route_specs_compare_by_method_and_path() -> None:
 
 
 def test_contract_imports_only_the_standard_library() -> None:
-    tree = ast.parse(CONTRACT_FILE.read_text(encoding="utf-8"))
-    imported: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "contract.py must not import from its own folder"
-            imported.add((node.module or "").split(".")[0])
-    assert imported - {"__future__"} <= sys.stdlib_module_names, imported
+    imported = imported_top_level_modules(CONTRACT_FILE)
+    assert imported <= sys.stdlib_module_names, imported
 
 
 def test_contract_loads_by_file_path_without_site_packages() -> None:
-    # How the CDK stack and the smoke checks load it: by path, under a name of their
-    # own. -I -S: no site-packages, no current directory, no PYTHON* variables.
-    script = (
-        "import importlib.util, json, sys\n"
-        "spec = importlib.util.spec_from_file_location('items_contract', sys.argv[1])\n"
-        "module = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(module)\n"
-        "print(json.dumps([[r.method, r.path, r.body_schema] for r in module.ROUTES]))\n"
+    # How the CDK stack and the smoke checks load it: by path, under a name of their own.
+    loaded = load_standalone(
+        CONTRACT_FILE, "items_contract", "[[r.method, r.path, r.body_schema] for r in module.ROUTES]"
     )
-    result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", script, str(CONTRACT_FILE)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [[r.method, r.path, r.body_schema] for r in CONTRACT.ROUTES]
+    assert loaded == [[r.method, r.path, r.body_schema] for r in CONTRACT.ROUTES]
 
 
 def test_handler_entry_point_is_the_contract_s(items_handler: ModuleType) -> None:

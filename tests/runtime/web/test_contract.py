@@ -8,15 +8,13 @@ construct loads it.
 
 from __future__ import annotations
 
-import ast
-import json
 import re
 import shlex
-import subprocess
 import sys
 
 import pytest
 
+from tests.runtime.contracts import imported_top_level_modules, load_standalone
 from tests.runtime.web.conftest import CONTRACT, SERVER, WEB_DIR
 
 CONTRACT_FILE = WEB_DIR / "contract.py"
@@ -105,38 +103,16 @@ def test_install_commands_quote_paths_and_refuse_bad_settings() -> None:
 
 
 def test_contract_imports_only_the_standard_library() -> None:
-    tree = ast.parse(CONTRACT_FILE.read_text(encoding="utf-8"))
-    imported: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "contract.py must not import from its own folder"
-            imported.add((node.module or "").split(".")[0])
-    assert imported - {"__future__"} <= sys.stdlib_module_names, imported
+    imported = imported_top_level_modules(CONTRACT_FILE)
+    assert imported <= sys.stdlib_module_names, imported
 
 
 def test_contract_loads_by_file_path_without_site_packages() -> None:
-    # How the CDK construct loads it: by path, under a name of its own. -I -S: no
-    # site-packages, no current directory, no PYTHON* variables; -B: no __pycache__
-    # left in runtime/web, which is uploaded as the asset.
-    script = (
-        "import importlib.util, json, sys\n"
-        "spec = importlib.util.spec_from_file_location('web_contract', sys.argv[1])\n"
-        "module = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(module)\n"
-        "print(json.dumps([module.PORT, module.HEALTH_PATH, module.install_commands('a', 'b')]))\n"
+    # How the CDK stack loads it: by path, under a name of its own.
+    loaded = load_standalone(
+        CONTRACT_FILE, "web_contract", "[module.PORT, module.HEALTH_PATH, module.install_commands('a', 'b')]"
     )
-    result = subprocess.run(
-        [sys.executable, "-I", "-S", "-B", "-c", script, str(CONTRACT_FILE)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [CONTRACT.PORT, CONTRACT.HEALTH_PATH, list(CONTRACT.install_commands("a", "b"))]
+    assert loaded == [CONTRACT.PORT, CONTRACT.HEALTH_PATH, list(CONTRACT.install_commands("a", "b"))]
 
 
 # ------------------------------------------------------------------ the server keeps to it

@@ -1,0 +1,45 @@
+"""What every runtime contract (``runtime/*/contract.py``) must allow: the infrastructure
+loads it by file path, outside the runtime's folder and environment."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def imported_top_level_modules(path: Path) -> set[str]:
+    """The top-level modules ``path`` imports; a relative import fails the test."""
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path.name} must not import from its own folder"
+            imported.add((node.module or "").split(".")[0])
+    return imported - {"__future__"}
+
+
+def load_standalone(path: Path, name: str, expression: str) -> Any:
+    """``expression`` (over ``module``), evaluated in a Python that loads ``path`` by file
+    path under ``name``: -I -S, no site-packages, current directory or PYTHON* variables;
+    -B, no __pycache__ left beside the file (an asset folder is uploaded as it is)."""
+    script = (
+        "import importlib.util, json, sys\n"
+        f"spec = importlib.util.spec_from_file_location({name!r}, sys.argv[1])\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        f"print(json.dumps({expression}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-B", "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
