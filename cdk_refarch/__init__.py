@@ -1,9 +1,10 @@
 """AWS reference architectures as CDK constructs, with secure defaults.
 
 Import name ``cdk_refarch`` (distribution ``cdk-refarch``): the patterns are
-``StaticSite``, ``ServerlessApi`` (with ``DynamoTable``), ``Network``, ``WebTier`` and
-``ContainerService``; ``cdk_refarch.core`` holds the building blocks they share (front
-door and load balancer, secure buckets, alarms, WAF, validation).
+``StaticSite``, ``ServerlessApi`` (with ``DynamoTable``), ``Network``, ``WebTier``,
+``ContainerService``, ``Database`` (with ``Cache``), ``FanOut`` and ``UploadPipeline``;
+``cdk_refarch.core`` holds the building blocks they share (front door and load
+balancer, secure buckets, functions, alarms, WAF, validation).
 """
 
 from cdk_refarch.container_service import ContainerService
@@ -12,7 +13,9 @@ from cdk_refarch.core.errors import PatternConfigError
 from cdk_refarch.core.front_door import FrontDoorOptions
 from cdk_refarch.core.load_balancer import LoadBalancedFrontDoor, LoadBalancerOptions
 from cdk_refarch.core.waf import WebAclOptions
+from cdk_refarch.database import Cache, CacheAlarmOptions, CacheOptions, Database, DatabaseAlarmOptions
 from cdk_refarch.dynamo_table import DynamoTable, ProvisionedCapacity, TableOptions
+from cdk_refarch.fan_out import FanOut, FanOutAlarmOptions, FilterPolicy, QueueConsumer, QueueOptions
 from cdk_refarch.network import InterfaceEndpoints, NatStrategy, Network, VpcOptions
 from cdk_refarch.serverless_api import (
     DEFAULT_CORS_ALLOW_HEADERS,
@@ -27,6 +30,7 @@ from cdk_refarch.serverless_api import (
     UsagePlanOptions,
 )
 from cdk_refarch.static_site import DEFAULT_CONTENT_SECURITY_POLICY, StaticSite
+from cdk_refarch.upload_pipeline import HandlerVariables, UploadAlarmOptions, UploadPipeline
 from cdk_refarch.web_tier import WebAppOptions, WebTier
 
 __all__ = [
@@ -37,10 +41,19 @@ __all__ = [
     "ApiAuthorization",
     "ApiFunction",
     "ApiGatewayAccountLogging",
+    "Cache",
+    "CacheAlarmOptions",
+    "CacheOptions",
     "CognitoOptions",
     "ContainerService",
+    "Database",
+    "DatabaseAlarmOptions",
     "DynamoTable",
+    "FanOut",
+    "FanOutAlarmOptions",
+    "FilterPolicy",
     "FrontDoorOptions",
+    "HandlerVariables",
     "InterfaceEndpoints",
     "LoadBalancedFrontDoor",
     "LoadBalancerOptions",
@@ -48,11 +61,15 @@ __all__ = [
     "Network",
     "PatternConfigError",
     "ProvisionedCapacity",
+    "QueueConsumer",
+    "QueueOptions",
     "Route",
     "ServerlessApi",
     "StaticSite",
     "TableOptions",
     "Throttle",
+    "UploadAlarmOptions",
+    "UploadPipeline",
     "UsagePlanOptions",
     "VpcOptions",
     "WebAclOptions",

@@ -39,7 +39,7 @@ from moto.s3.models import FakeBucket
 
 from emulator import cloudformation
 from emulator.bucket_policy import bucket_permission
-from emulator.models import CUSTOM_RESOURCES, OVERRIDES, REGISTERED, SkippedResource
+from emulator.models import API_ACTIONS, CUSTOM_RESOURCES, OVERRIDES, REGISTERED, SkippedResource
 
 # (owner, attribute) -> moto's original, for uninstall().
 _originals: dict[tuple[Any, str], Any] = {}
@@ -64,6 +64,8 @@ def install() -> None:
     _patch(cf_models.Stack, "create_resources", cloudformation.create_failing_as_cloudformation)
     _patch(cf_models.Stack, "outputs", cloudformation.no_outputs_when_failed)
     _patch(backend_class, "delete_stack", cloudformation.delete_failing_as_cloudformation)
+    for (response_class, name), action in API_ACTIONS.items():
+        _patch(response_class, name, lambda _, action=action: action)
 
 
 def uninstall() -> None:
@@ -73,12 +75,19 @@ def uninstall() -> None:
     types reaches them.
     """
     for (owner, name), original in _originals.items():
-        setattr(owner, name, original)
+        if original is _ABSENT:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, original)
     _originals.clear()
 
 
+#: What an attribute that moto lacks (an API action it does not implement) was before install().
+_ABSENT = object()
+
+
 def _patch(owner: Any, name: str, wrap: Callable[[Any], Any]) -> None:
-    original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+    original = owner.__dict__.get(name, _ABSENT) if isinstance(owner, type) else getattr(owner, name)
     _originals[(owner, name)] = original
     setattr(owner, name, wrap(original))
 

@@ -9,11 +9,14 @@ from cdk_refarch.core.tags import tag_stack
 from cdk_refarch.core.waf import CLOUDFRONT_REGION
 from stacks.account.stack import AccountStack
 from stacks.container_service.stack import ContainerServiceStack
+from stacks.database.stack import DatabaseStack
 from stacks.domains import domain_from_context
+from stacks.fan_out.stack import FanOutStack
 from stacks.network.stack import NetworkStack
 from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
 from stacks.stages import ALARM_EMAIL_CONTEXT, APPLICATION, StageSettings, stage_from_context
 from stacks.static_site.stack import StaticSiteStack
+from stacks.upload_pipeline.stack import UploadPipelineStack
 from stacks.web_tier.stack import WebTierStack
 
 #: Where the VPC-bound stacks go when the context names no region.
@@ -103,7 +106,35 @@ def build_app(app: App) -> list[Stack]:
         domain=domain_from_context(app, "service_domain"),
         env=vpc_env,
     )
-    stacks: list[Stack] = [account_stack, site, data, api, network, web, containers]
+    database = DatabaseStack(
+        app,
+        "Database",
+        stack_name=f"{stage.name}-database",
+        description=f"RDS PostgreSQL and an ElastiCache (Valkey) cache ({stage.name})",
+        stage=stage,
+        network=network.network,
+        app_security_groups=[web.web.security_group, containers.service.security_group],
+        env=vpc_env,
+    )
+    fan_out = FanOutStack(
+        app,
+        "FanOut",
+        stack_name=f"{stage.name}-fan-out",
+        description=f"SNS topic of upload events, fanned out to SQS queues ({stage.name})",
+        stage=stage,
+        env=env,
+    )
+    uploads = UploadPipelineStack(
+        app,
+        "UploadPipeline",
+        stack_name=f"{stage.name}-upload-pipeline",
+        description=f"S3 uploads -> EventBridge -> SQS -> Lambda -> DynamoDB and SNS ({stage.name})",
+        stage=stage,
+        event_topic=fan_out.fan_out.topic,
+        event_topic_key=fan_out.fan_out.key,
+        env=env,
+    )
+    stacks: list[Stack] = [account_stack, site, data, api, network, web, containers, database, fan_out, uploads]
     for stack in stacks:
         tag_stack(stack, _stack_tags(stack, stage))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from aws_cdk import Arn, ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import Arn, ArnFormat, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from cdk_refarch.core.nag import acknowledge
+from cdk_refarch.core.functions import POWERTOOLS_LAYER, RUNTIME, powertools_layer, python_function
 from cdk_refarch.serverless_api.options import ApiFunction
 
-#: The runtime and the Powertools layer built for it; they move together.
-RUNTIME = lambda_.Runtime.PYTHON_3_14
-#: AWS publishes Powertools for AWS Lambda (Python) as a layer in every commercial
-#: region from this account; version 36 carries aws-lambda-powertools 3.31.1, the
-#: release runtime/items/requirements.txt pins for the unit tests.
-POWERTOOLS_LAYER = "arn:{partition}:lambda:{region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-arm64:36"
-
-
-def powertools_layer(scope: Construct) -> lambda_.ILayerVersion:
-    stack = Stack.of(scope)
-    return lambda_.LayerVersion.from_layer_version_arn(
-        scope, "Powertools", POWERTOOLS_LAYER.format(partition=stack.partition, region=stack.region)
-    )
+__all__ = ["POWERTOOLS_LAYER", "RUNTIME", "api_function", "powertools_layer"]
 
 
 def api_function(
@@ -41,32 +29,14 @@ def api_function(
 ) -> lambda_.Function:
     """One function under ``scope`` (``Logs``, ``Role``, ``Function``), granted exactly
     its ``table_actions`` on ``table`` and read access to each of its ``secrets``."""
-    log_group = logs.LogGroup(scope, "Logs", retention=retention, removal_policy=removal_policy)
-    # An own role instead of AWSLambdaBasicExecutionRole, which may write to every
-    # log group in the account: this one writes to the function's group only.
-    role = iam.Role(
+    function = python_function(
         scope,
-        "Role",
-        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-        description=f"{service} {name} function",
-    )
-    log_group.grant_write(role)
-    function = lambda_.Function(
-        scope,
-        "Function",
-        runtime=RUNTIME,
-        architecture=lambda_.Architecture.ARM_64,
-        code=lambda_.Code.from_asset(
-            spec.code_path, exclude=["__pycache__", "*.pyc", "README.md", "requirements*.txt", "tests"]
-        ),
+        code_path=spec.code_path,
         handler=spec.handler,
         memory_size=spec.memory_size,
-        timeout=Duration.seconds(spec.timeout_seconds),
-        reserved_concurrent_executions=spec.reserved_concurrency,
-        tracing=lambda_.Tracing.ACTIVE,
-        layers=[layer],
-        role=role,
-        log_group=log_group,
+        timeout_seconds=spec.timeout_seconds,
+        reserved_concurrency=spec.reserved_concurrency,
+        layer=layer,
         environment={
             "POWERTOOLS_SERVICE_NAME": service,
             "POWERTOOLS_METRICS_NAMESPACE": service,
@@ -76,16 +46,15 @@ def api_function(
             **spec.secrets,
         },
         description=f"{service}: {name}",
+        role_description=f"{service} {name} function",
+        retention=retention,
+        removal_policy=removal_policy,
     )
+    role = function.role
+    assert isinstance(role, iam.Role)  # python_function makes its own
     if spec.table_actions:
         table.grant(role, *spec.table_actions)
     _grant_secrets(role, spec)
-    acknowledge(
-        role,
-        "AwsSolutions-IAM5[Resource::*]",
-        "Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, "
-        "which support no resource-level permissions.",
-    )
     return function
 
 

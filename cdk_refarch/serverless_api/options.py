@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from aws_cdk import aws_sns as sns
 
 from cdk_refarch.core.alarms import check_email
 from cdk_refarch.core.errors import require
+from cdk_refarch.core.functions import MEMORY_RANGE, check_handler_code
 from cdk_refarch.core.validation import check_bool, check_environment, check_int, check_number
 
 #: A new account's concurrency quota; Lambda keeps 100 of it unreserved, so at most 900
@@ -23,8 +23,6 @@ UNRESERVED_CONCURRENCY_MINIMUM = 100
 #: API Gateway's integration timeout for REST APIs, in milliseconds.
 INTEGRATION_TIMEOUT_MS = 29_000
 
-#: Lambda's memory range in MB.
-MEMORY_RANGE = (128, 10_240)
 #: API Gateway ends a REST API integration after 29 seconds (the default quota), so a
 #: longer Lambda timeout would only keep the function running after the client is gone.
 TIMEOUT_RANGE = (1, 29)
@@ -48,7 +46,6 @@ TABLE_ACTIONS = frozenset(
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 _PATH_SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\})$")
-_HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
 
 class ApiAuthorization(Enum):
@@ -101,16 +98,7 @@ class ApiFunction:
             minimum=low,
             maximum=high,
         )
-        require(
-            bool(_HANDLER.fullmatch(self.handler)),
-            f"handler ({self.handler!r}) must be 'module.function', e.g. 'handler.handler'",
-        )
-        require(os.path.isdir(self.code_path), f"code_path ({self.code_path!r}) must be an existing folder")
-        module_file = os.path.join(self.code_path, *self.handler.split(".")[:-1]) + ".py"
-        require(
-            os.path.isfile(module_file),
-            f"handler ({self.handler!r}) needs {module_file}, which does not exist",
-        )
+        check_handler_code(self.code_path, self.handler)
         unknown = sorted(set(self.table_actions) - TABLE_ACTIONS)
         require(
             not unknown,

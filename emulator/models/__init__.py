@@ -14,7 +14,7 @@ import importlib
 import pkgutil
 
 from emulator.models.base import SandboxModel
-from emulator.models.registry import CUSTOM_RESOURCES, OVERRIDES, REGISTERED, all_models
+from emulator.models.registry import API_ACTIONS, CUSTOM_RESOURCES, OVERRIDES, REGISTERED, all_models
 from emulator.models.skipped import SkippedResource
 
 #: The modules that hold no models of their own.
@@ -28,6 +28,7 @@ SERVICES = tuple(
 )
 
 __all__ = [
+    "API_ACTIONS",
     "CUSTOM_RESOURCES",
     "HELPERS",
     "OVERRIDES",

@@ -9,9 +9,13 @@
   adapter routes the type here.
 - ``@custom_resource``: a ``Custom::`` type the emulator runs in-process. moto sends every
   ``Custom::`` type to its Docker-only runner, so these go through the adapter too.
+- ``@api_action(ElastiCacheResponse, "describe_user_groups")``: an API action that moto's
+  service lacks or answers wrongly, so that what a model creates reads back as in AWS.
 
-The adapter reads :data:`REGISTERED`, :data:`OVERRIDES` and :data:`CUSTOM_RESOURCES`
-once every module of the package is imported (``emulator/models/__init__.py``).
+The adapter reads :data:`REGISTERED`, :data:`OVERRIDES`, :data:`CUSTOM_RESOURCES` and
+:data:`API_ACTIONS` once every module of the package is imported
+(``emulator/models/__init__.py``); it installs the API actions with the rest, and
+``uninstall()`` puts moto's back.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ REGISTERED: dict[str, type[Any]] = {}
 OVERRIDES: dict[str, type[Any]] = {}
 #: Custom:: types -> the model that does in-process what their Lambda handler does.
 CUSTOM_RESOURCES: dict[str, type[Any]] = {}
+#: (moto response class, method name) -> the method the adapter installs there.
+API_ACTIONS: dict[tuple[type[Any], str], Callable[..., Any]] = {}
+
+Action = TypeVar("Action", bound=Callable[..., Any])
 
 
 def registered(model: Model) -> Model:
@@ -54,6 +62,19 @@ def custom_resource(model: Model) -> Model:
     if not resource_type.startswith("Custom::"):
         raise TypeError(f"{model.__name__}: {resource_type} is not a Custom:: type")
     return _add(CUSTOM_RESOURCES, resource_type, model)
+
+
+def api_action(response_class: type[Any], name: str) -> Callable[[Action], Action]:
+    """Install the decorated function as ``response_class.name`` (a moto ``*Response``
+    method, named as moto names the action's handler) while the adapter is installed."""
+
+    def decorate(function: Action) -> Action:
+        if (response_class, name) in API_ACTIONS:
+            raise TypeError(f"{response_class.__name__}.{name} has two replacements")
+        API_ACTIONS[(response_class, name)] = function
+        return function
+
+    return decorate
 
 
 def all_models() -> dict[str, type[Any]]:

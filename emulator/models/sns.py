@@ -1,14 +1,34 @@
-"""SNS topic policies and subscriptions, which moto's CloudFormation leaves out."""
+"""SNS: topics with their tags, and topic policies and subscriptions, which moto's
+CloudFormation leaves out."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
+from moto.sns.models import Topic as MotoTopic
 from moto.sns.models import sns_backends
 
-from emulator.models.base import SandboxModel, as_bool, as_json, as_list
-from emulator.models.registry import registered
+from emulator.models.base import SandboxModel, as_bool, as_json, as_list, tags_as_dict
+from emulator.models.registry import overrides, registered
+
+
+@overrides("AWS::SNS::Topic")
+class Topic(MotoTopic):
+    """moto's own topic model, plus its tags: moto keeps them as an attribute of the topic,
+    where ``ListTagsForResource`` does not look."""
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[override]
+        cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> MotoTopic:
+        topic = super().create_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        tags = tags_as_dict((cloudformation_json.get("Properties") or {}).get("Tags"))
+        if tags:
+            sns_backends[account_id][region_name].tag_resource(topic.arn, tags)
+        return topic
 
 
 @registered
@@ -42,8 +62,9 @@ class Subscription(SandboxModel, CloudFormationModel):
     TYPE = "AWS::SNS::Subscription"
     ATTRIBUTES = ("Arn",)
 
-    # Subscription attributes CloudFormation sets after subscribing, as the API names them.
-    _ATTRIBUTES = ("RawMessageDelivery", "FilterPolicy", "FilterPolicyScope", "RedrivePolicy", "DeliveryPolicy")
+    # Subscription attributes CloudFormation sets after subscribing, as the API names them;
+    # the scope before the policy, which moto reads (and validates) in the scope set then.
+    _ATTRIBUTES = ("RawMessageDelivery", "FilterPolicyScope", "FilterPolicy", "RedrivePolicy", "DeliveryPolicy")
 
     @classmethod
     def create(

@@ -145,6 +145,9 @@ def test_smoke_checks_are_found_by_the_pattern_tag(sandbox: Sandbox) -> None:
         "Network": ["deploy.smoke.network"],
         "WebTier": ["deploy.smoke.web_tier"],
         "ContainerService": ["deploy.smoke.container_service"],
+        "Database": ["deploy.smoke.cache", "deploy.smoke.database"],
+        "FanOut": ["deploy.smoke.fan_out"],
+        "UploadPipeline": ["deploy.smoke.dynamo_table", "deploy.smoke.upload_pipeline"],
     }
 
 

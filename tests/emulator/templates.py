@@ -119,3 +119,39 @@ PREFLIGHT_METHOD = {
         "MethodResponses": [{"StatusCode": "204"}],
     },
 }
+
+
+def two_zone_network(**extra: object) -> dict[str, object]:
+    """A VPC with an isolated subnet in each of two zones and a security group, the
+    network CDK gives a database or a cache (``SubnetA``, ``SubnetB``, ``Group``), plus
+    ``extra`` resources."""
+    subnets = {
+        f"Subnet{zone.upper()}": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {
+                "VpcId": {"Ref": "Vpc"},
+                "CidrBlock": cidr,
+                "AvailabilityZone": f"us-east-1{zone}",
+                "MapPublicIpOnLaunch": False,
+            },
+        }
+        for zone, cidr in (("a", "10.0.0.0/24"), ("b", "10.0.1.0/24"))
+    }
+    return {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+        **subnets,
+        "Group": {
+            "Type": "AWS::EC2::SecurityGroup",
+            "Properties": {"GroupDescription": "data", "VpcId": {"Ref": "Vpc"}},
+        },
+        **extra,
+    }
+
+
+#: The two subnets of :func:`two_zone_network`.
+TWO_ZONES = [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}]
+#: A customer managed key, as CDK's ``kms.Key`` synthesizes it (rotation on).
+KEY = {
+    "Type": "AWS::KMS::Key",
+    "Properties": {"KeyPolicy": {"Version": "2012-10-17", "Statement": []}, "EnableKeyRotation": True},
+}

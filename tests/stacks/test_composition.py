@@ -33,7 +33,7 @@ def test_custom_domain_from_context() -> None:
     assert {stack.account for stack in stacks.values()} == {"111111111111"}
 
 
-def test_each_stage_has_the_five_stacks_named_by_stage(sandbox: Synthesized, production: Synthesized) -> None:
+def test_each_stage_has_its_stacks_named_by_stage(sandbox: Synthesized, production: Synthesized) -> None:
     for app, stage in ((sandbox, "sandbox"), (production, "production")):
         names = {stack_id: stack.stack_name for stack_id, stack in app.stacks.items()}
         assert names == {
@@ -44,6 +44,9 @@ def test_each_stage_has_the_five_stacks_named_by_stage(sandbox: Synthesized, pro
             "Network": f"{stage}-network",
             "WebTier": f"{stage}-web-tier",
             "ContainerService": f"{stage}-container-service",
+            "Database": f"{stage}-database",
+            "FanOut": f"{stage}-fan-out",
+            "UploadPipeline": f"{stage}-upload-pipeline",
         }
 
 

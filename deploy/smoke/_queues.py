@@ -1,0 +1,81 @@
+"""Reads of SQS queues and SNS/EventBridge deliveries that the ``fan-out`` and
+``upload-pipeline`` smoke modules call from their own checks (no ``check_*`` here: a
+check runs in the module that defines it, see ``deploy/smoke/__init__.py``)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from deploy.smoke import SmokeContext
+
+QUEUE = "AWS::SQS::Queue"
+#: How long a behaviour check waits for a message to arrive.
+ARRIVAL_SECONDS = 10
+
+
+def queue_attributes(ctx: SmokeContext, url: str) -> dict[str, str]:
+    return dict(ctx.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"])
+
+
+def queues_of_pattern(ctx: SmokeContext) -> dict[str, dict[str, str]]:
+    """Every queue of the pattern by ARN, with its attributes (its URL under ``QueueUrl``)."""
+    found = {}
+    for logical_id in ctx.tagged(QUEUE):
+        url = ctx.physical_id(logical_id)
+        attributes = queue_attributes(ctx, url)
+        attributes["QueueUrl"] = url
+        attributes["LogicalId"] = logical_id
+        found[attributes["QueueArn"]] = attributes
+    assert found, f"no queue of {ctx.pattern} in {ctx.stack_name}"
+    return found
+
+
+def redrive_target(attributes: dict[str, str]) -> tuple[str, int] | None:
+    """(dead-letter queue ARN, max receive count) of a queue with a redrive policy."""
+    if "RedrivePolicy" not in attributes:
+        return None
+    policy = json.loads(attributes["RedrivePolicy"])
+    return policy["deadLetterTargetArn"], int(policy["maxReceiveCount"])
+
+
+def assert_encrypted_and_tls_only(name: str, attributes: dict[str, str]) -> None:
+    """SSE (a KMS key or SQS-managed) and a policy that denies requests without TLS."""
+    encrypted = attributes.get("KmsMasterKeyId") or attributes.get("SqsManagedSseEnabled") == "true"
+    assert encrypted, f"queue {name} is not encrypted: {attributes}"
+    statements = json.loads(attributes.get("Policy", "{}")).get("Statement", [])
+    denies_plain = any(
+        statement.get("Effect") == "Deny"
+        and statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+        for statement in statements
+    )
+    assert denies_plain, f"queue {name} does not deny requests without TLS: {statements}"
+
+
+def drain(
+    ctx: SmokeContext, urls: Iterable[str], wanted: Callable[[dict[str, Any]], str | None], expected: int
+) -> dict[str, list[str]]:
+    """Receive from ``urls`` until ``expected`` messages for which ``wanted`` gives a
+    marker have arrived (or ``ARRIVAL_SECONDS`` pass); delete those, leave the rest.
+
+    Returns the markers found per queue URL.
+    """
+    client = ctx.client("sqs")
+    found: dict[str, list[str]] = {url: [] for url in urls}
+    deadline = time.monotonic() + ARRIVAL_SECONDS
+    while sum(len(markers) for markers in found.values()) < expected and time.monotonic() < deadline:
+        for url in found:
+            response = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            for message in response.get("Messages", []):
+                marker = wanted(message)
+                if marker is None:
+                    # Not ours: let it be received again at once, by whoever it is for.
+                    client.change_message_visibility(
+                        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                    )
+                    continue
+                found[url].append(marker)
+                client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return found

@@ -1,0 +1,359 @@
+"""Fixtures for the upload Lambda: environment, the pipeline's AWS resources in moto, event builders.
+
+runtime/uploads/handler.py does ``from contract import ...``, and so do the items handler and
+the web server, each for its own contract.py. So nothing here puts runtime/uploads on
+sys.path: the contract is loaded by file path as ``refarch_uploads_contract`` and the
+handler as ``refarch_uploads_handler`` while ``sys.modules["contract"]`` briefly points at
+that contract; whatever was there before is put back. No bytecode is written into
+runtime/uploads, which is the Lambda asset.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import itertools
+import json
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Final
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.core.config import DefaultConfig
+
+UPLOADS_DIR: Final = Path(__file__).resolve().parents[3] / "runtime" / "uploads"
+REGION: Final = "us-east-1"
+ACCOUNT: Final = "123456789012"
+BUCKET: Final = "uploads-test"
+VERSIONED_BUCKET: Final = "uploads-test-versioned"
+RECORDS_TABLE: Final = "uploads-records"
+IDEMPOTENCY_TABLE: Final = "uploads-idempotency"
+TOPIC_NAME: Final = "uploads-events"
+TOPIC_ARN: Final = f"arn:aws:sns:{REGION}:{ACCOUNT}:{TOPIC_NAME}"
+METRICS_NAMESPACE: Final = "UploadsTests"
+FUNCTION_NAME: Final = "uploads-handler"
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    writes_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
+    return module
+
+
+#: runtime/uploads/contract.py, the very module the handler imports.
+CONTRACT: Final[ModuleType] = load_module("refarch_uploads_contract", UPLOADS_DIR / "contract.py")
+HANDLER_MODULE, HANDLER_FUNCTION = CONTRACT.HANDLER.rsplit(".", 1)
+RECORDS_PARTITION_KEY: Final = CONTRACT.RECORDS_PARTITION_KEY
+IDEMPOTENCY_KEY: Final = CONTRACT.IDEMPOTENCY_KEY
+
+
+def load_handler(name: str) -> ModuleType:
+    """runtime/uploads/handler.py executed afresh as ``name``: a cold start in the current environment."""
+    missing = object()
+    previous = sys.modules.get("contract", missing)
+    sys.modules["contract"] = CONTRACT
+    try:
+        return load_module(name, UPLOADS_DIR / f"{HANDLER_MODULE}.py")
+    finally:
+        if previous is missing:
+            del sys.modules["contract"]
+        else:
+            sys.modules["contract"] = previous  # type: ignore[assignment]
+
+
+ENV: Final = {
+    CONTRACT.ENV_RECORDS_TABLE: RECORDS_TABLE,
+    CONTRACT.ENV_IDEMPOTENCY_TABLE: IDEMPOTENCY_TABLE,
+    CONTRACT.ENV_EVENT_TOPIC_ARN: TOPIC_ARN,
+    CONTRACT.ENV_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    CONTRACT.ENV_SERVICE_NAME: "uploads",
+    CONTRACT.ENV_LOG_LEVEL: "INFO",
+    "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "POWERTOOLS_TRACE_DISABLED": "1",
+}
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv(CONTRACT.ENV_IDEMPOTENCY_TTL_SECONDS, raising=False)
+    # A developer's own AWS setup must never leak into (or be hit by) the tests.
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def uploads_handler(aws_env: None) -> ModuleType:
+    """The handler module, loaded once per session with the test environment in place."""
+    return sys.modules.get("refarch_uploads_handler") or load_handler("refarch_uploads_handler")
+
+
+# ----------------------------------------------------------------- the AWS resources
+
+# One moto account per test module: starting a mock resets every moto backend, and a new SNS
+# backend makes a new signing key, which cost ~0.15 s per test. Each test empties the
+# buckets, tables and subscriber queue instead (Pipeline.reset). boto3's default session is
+# kept: aws_env pins credentials and region.
+_MOTO_CONFIG: Final[DefaultConfig] = {"core": {"reset_boto3_session": False}}
+_sequencers = itertools.count(0x0064D3901D00059242)
+
+
+def next_sequencer() -> str:
+    """An S3-like sequencer (hex, upper case), greater than every one before it."""
+    return f"{next(_sequencers):018X}"
+
+
+def object_created(
+    bucket: str,
+    key: str,
+    *,
+    etag: str | None,
+    sequencer: str,
+    version_id: str | None = None,
+    size: int = 0,
+) -> dict[str, Any]:
+    """S3's EventBridge event for a new object (docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html)."""
+    obj: dict[str, Any] = {"key": key, "size": size, "sequencer": sequencer}
+    if etag is not None:
+        obj["etag"] = etag
+    if version_id is not None:
+        obj["version-id"] = version_id
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": CONTRACT.S3_OBJECT_CREATED,
+        "source": CONTRACT.S3_EVENT_SOURCE,
+        "account": ACCOUNT,
+        "time": "2026-11-02T10:00:00Z",
+        "region": REGION,
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": bucket},
+            "object": obj,
+            "request-id": "N4N7GDK58NMKJ12R",
+            "requester": ACCOUNT,
+            "source-ip-address": "198.51.100.7",
+            "reason": "PutObject",
+        },
+    }
+
+
+@dataclass
+class Pipeline:
+    """The resources around the handler, in moto: buckets, both tables, the topic with a queue
+    subscribed to read back what was published."""
+
+    s3: Any
+    sqs: Any
+    records_table: Any
+    idempotency_table: Any
+    subscriber_url: str
+    published_so_far: list[dict[str, Any]] = field(default_factory=list)
+
+    def upload(
+        self,
+        key: str,
+        body: bytes = b"hello",
+        *,
+        bucket: str = BUCKET,
+        content_type: str | None = "text/plain",
+        metadata: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Puts an object and returns the event S3 would send for it."""
+        extra: dict[str, Any] = {"Metadata": metadata or {}}
+        if content_type is not None:
+            extra["ContentType"] = content_type
+        put = self.s3.put_object(Bucket=bucket, Key=key, Body=body, **extra)
+        return object_created(
+            bucket,
+            key,
+            etag=put["ETag"].strip('"'),
+            version_id=put.get("VersionId"),
+            sequencer=next_sequencer(),
+            size=len(body),
+        )
+
+    def records(self) -> list[dict[str, Any]]:
+        return list(self.records_table.scan(ConsistentRead=True)["Items"])
+
+    def published(self) -> list[dict[str, Any]]:
+        """Every SNS notification delivered to the subscribed queue so far (the SNS envelope)."""
+        while messages := self.sqs.receive_message(QueueUrl=self.subscriber_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        ):
+            for message in messages:
+                self.published_so_far.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.subscriber_url, ReceiptHandle=message["ReceiptHandle"])
+        return list(self.published_so_far)
+
+    def reset(self) -> None:
+        """Back to empty buckets, tables and subscriber queue."""
+        for bucket in (BUCKET, VERSIONED_BUCKET):
+            listing = self.s3.list_object_versions(Bucket=bucket)
+            doomed = [
+                {"Key": entry["Key"], "VersionId": entry["VersionId"]}
+                for entry in listing.get("Versions", []) + listing.get("DeleteMarkers", [])
+            ]
+            if doomed:
+                self.s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed})
+        for table, key in ((self.records_table, RECORDS_PARTITION_KEY), (self.idempotency_table, IDEMPOTENCY_KEY)):
+            for item in table.scan(ConsistentRead=True)["Items"]:
+                table.delete_item(Key={key: item[key]})
+        self.published()  # drains the queue (PurgeQueue may run once a minute only)
+        self.published_so_far.clear()
+
+
+@pytest.fixture(scope="module")
+def aws_account() -> Iterator[Pipeline]:
+    """The pipeline's resources in a moto account, created once per test module."""
+    with mock_aws(config=_MOTO_CONFIG):
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET)
+        s3.create_bucket(Bucket=VERSIONED_BUCKET)
+        s3.put_bucket_versioning(Bucket=VERSIONED_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        dynamodb = boto3.resource("dynamodb", region_name=REGION)
+        for name, key in ((RECORDS_TABLE, RECORDS_PARTITION_KEY), (IDEMPOTENCY_TABLE, IDEMPOTENCY_KEY)):
+            dynamodb.create_table(
+                TableName=name,
+                KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+        sns = boto3.client("sns", region_name=REGION)
+        assert sns.create_topic(Name=TOPIC_NAME)["TopicArn"] == TOPIC_ARN
+        sqs = boto3.client("sqs", region_name=REGION)
+        subscriber_url = sqs.create_queue(QueueName="uploads-subscriber")["QueueUrl"]
+        subscriber_arn = sqs.get_queue_attributes(QueueUrl=subscriber_url, AttributeNames=["QueueArn"])
+        sns.subscribe(TopicArn=TOPIC_ARN, Protocol="sqs", Endpoint=subscriber_arn["Attributes"]["QueueArn"])
+        yield Pipeline(
+            s3=s3,
+            sqs=sqs,
+            records_table=dynamodb.Table(RECORDS_TABLE),
+            idempotency_table=dynamodb.Table(IDEMPOTENCY_TABLE),
+            subscriber_url=subscriber_url,
+        )
+
+
+@pytest.fixture
+def pipeline(aws_account: Pipeline, uploads_handler: ModuleType) -> Pipeline:
+    """The resources, emptied for this test."""
+    aws_account.reset()
+    return aws_account
+
+
+# ------------------------------------------------------------------------- invoking
+
+
+@dataclass(frozen=True)
+class FakeLambdaContext:
+    function_name: str = FUNCTION_NAME
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION_NAME}"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = f"/aws/lambda/{FUNCTION_NAME}"
+    log_stream_name: str = "2026/11/02/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 29_000
+
+
+BUFFER_QUEUE_ARN: Final = f"arn:aws:sqs:{REGION}:{ACCOUNT}:uploads-buffer"
+
+
+def sqs_record(body: str, message_id: str | None = None, receipt_handle: str = "handle") -> dict[str, Any]:
+    """One record of the event Lambda's SQS event source mapping sends."""
+    return {
+        "messageId": message_id or str(uuid.uuid4()),
+        "receiptHandle": receipt_handle,
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": "1793613600000",
+            "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+            "ApproximateFirstReceiveTimestamp": "1793613600001",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "00000000000000000000000000000000",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": BUFFER_QUEUE_ARN,
+        "awsRegion": REGION,
+    }
+
+
+Invoke = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def invoke(uploads_handler: ModuleType) -> Invoke:
+    """Calls the real entry point with one SQS batch; a dict body is sent as JSON, a str as it is."""
+
+    def _invoke(*bodies: dict[str, Any] | str) -> dict[str, Any]:
+        records = [sqs_record(body if isinstance(body, str) else json.dumps(body)) for body in bodies]
+        result: dict[str, Any] = getattr(uploads_handler, HANDLER_FUNCTION)({"Records": records}, FakeLambdaContext())
+        return result
+
+    return _invoke
+
+
+def failed_ids(response: dict[str, Any]) -> list[str]:
+    return [failure["itemIdentifier"] for failure in response["batchItemFailures"]]
+
+
+LogLines = Callable[[], list[dict[str, Any]]]
+
+
+@pytest.fixture
+def log_lines(uploads_handler: ModuleType) -> Iterator[LogLines]:
+    """The handler's structured log records emitted during the test, parsed (the Logger binds
+    its stream at import, so capsys cannot see it; it is pointed at a buffer instead)."""
+    buffer = io.StringIO()
+    log_handler = uploads_handler.logger.registered_handler
+    previous = log_handler.setStream(buffer)
+    yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()]
+    log_handler.setStream(previous)
+
+
+def emitted_metrics(stdout: str) -> dict[str, float]:
+    """Metric name -> total, from the Embedded Metric Format blobs Powertools prints."""
+    totals: dict[str, float] = {}
+    for line in stdout.splitlines():
+        try:
+            blob = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(blob, dict) or "_aws" not in blob:
+            continue
+        for directive in blob["_aws"]["CloudWatchMetrics"]:
+            assert directive["Namespace"] == METRICS_NAMESPACE
+            for metric in directive["Metrics"]:
+                values = blob[metric["Name"]]
+                totals[metric["Name"]] = totals.get(metric["Name"], 0) + sum(
+                    values if isinstance(values, list) else [values]
+                )
+    return totals
