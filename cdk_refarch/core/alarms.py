@@ -12,6 +12,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from cdk_refarch.core.errors import require
@@ -103,3 +104,36 @@ def add_alarm(
     alarm.add_alarm_action(action)
     alarm.add_ok_action(action)
     return alarm
+
+
+#: The period of the queue alarms: SQS publishes its metrics every minute, a 5-minute
+#: maximum still sees a message that was there for one of them.
+QUEUE_ALARM_PERIOD = Duration.minutes(5)
+
+
+def messages_waiting_alarm(
+    scope: Construct, construct_id: str, *, queue: sqs.IQueue, description: str, topic: sns.ITopic
+) -> cloudwatch.Alarm:
+    """Any message visible in ``queue``: for a dead-letter queue, where each message is a failure."""
+    return add_alarm(
+        scope,
+        construct_id,
+        metric=queue.metric_approximate_number_of_messages_visible(statistic="Maximum", period=QUEUE_ALARM_PERIOD),
+        threshold=0,
+        description=description,
+        topic=topic,
+    )
+
+
+def oldest_message_alarm(
+    scope: Construct, construct_id: str, *, queue: sqs.IQueue, seconds: int, description: str, topic: sns.ITopic
+) -> cloudwatch.Alarm:
+    """The oldest message of ``queue`` older than ``seconds``: its consumer is stuck or too slow."""
+    return add_alarm(
+        scope,
+        construct_id,
+        metric=queue.metric_approximate_age_of_oldest_message(statistic="Maximum", period=QUEUE_ALARM_PERIOD),
+        threshold=seconds,
+        description=description,
+        topic=topic,
+    )

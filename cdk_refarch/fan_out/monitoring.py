@@ -12,7 +12,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from cdk_refarch.core.alarms import add_alarm, check_email
+from cdk_refarch.core.alarms import add_alarm, check_email, messages_waiting_alarm, oldest_message_alarm
 from cdk_refarch.core.errors import require
 from cdk_refarch.core.names import pascal
 from cdk_refarch.core.validation import check_int
@@ -63,9 +63,6 @@ def fan_out_alarms(
     """Any message in any dead-letter queue, each queue's oldest message above the
     threshold, and any notification SNS failed to deliver."""
 
-    def waiting(queue: sqs.Queue) -> cloudwatch.Metric:
-        return queue.metric_approximate_number_of_messages_visible(statistic="Maximum", period=_PERIOD)
-
     found = [
         add_alarm(
             scope,
@@ -75,11 +72,10 @@ def fan_out_alarms(
             description="SNS failed to deliver a notification to a queue (see the delivery dead-letter queue)",
             topic=alarm_topic,
         ),
-        add_alarm(
+        messages_waiting_alarm(
             scope,
             "DeliveryDeadLettersAlarm",
-            metric=waiting(delivery_dead_letter_queue),
-            threshold=0,
+            queue=delivery_dead_letter_queue,
             description="A message SNS could not deliver waits in the delivery dead-letter queue",
             topic=alarm_topic,
         ),
@@ -87,21 +83,20 @@ def fan_out_alarms(
     age = options.oldest_message_age_seconds
     for name, queue in queues.items():
         found.append(
-            add_alarm(
+            messages_waiting_alarm(
                 scope,
                 f"{pascal(name)}DeadLettersAlarm",
-                metric=waiting(dead_letter_queues[name]),
-                threshold=0,
+                queue=dead_letter_queues[name],
                 description=f"A message of queue '{name}' failed processing and waits in its dead-letter queue",
                 topic=alarm_topic,
             )
         )
         found.append(
-            add_alarm(
+            oldest_message_alarm(
                 scope,
                 f"{pascal(name)}OldestMessageAlarm",
-                metric=queue.metric_approximate_age_of_oldest_message(statistic="Maximum", period=_PERIOD),
-                threshold=age,
+                queue=queue,
+                seconds=age,
                 description=f"The oldest message of queue '{name}' is older than {age} seconds",
                 topic=alarm_topic,
             )

@@ -10,7 +10,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from cdk_refarch.core.alarms import add_alarm
+from cdk_refarch.core.alarms import add_alarm, messages_waiting_alarm, oldest_message_alarm
 from cdk_refarch.upload_pipeline.options import UploadAlarmOptions
 
 _PERIOD = Duration.minutes(5)
@@ -30,32 +30,27 @@ def upload_alarms(
     """Any message in either dead-letter queue, the buffer's oldest message, the
     function's errors and throttles, and the rule's failed deliveries."""
 
-    def visible(dlq: sqs.IQueue) -> cloudwatch.IMetric:
-        return dlq.metric_approximate_number_of_messages_visible(statistic="Maximum", period=_PERIOD)
-
     oldest = options.oldest_message_age_seconds
     return [
-        add_alarm(
+        messages_waiting_alarm(
             scope,
             "DeadLetterQueueAlarm",
-            metric=visible(dead_letter_queue),
-            threshold=0,
+            queue=dead_letter_queue,
             description="An upload event failed processing on every receive and waits in the dead-letter queue",
             topic=topic,
         ),
-        add_alarm(
+        messages_waiting_alarm(
             scope,
             "RuleDeadLetterQueueAlarm",
-            metric=visible(rule_dead_letter_queue),
-            threshold=0,
+            queue=rule_dead_letter_queue,
             description="EventBridge could not deliver an upload event to the buffer queue",
             topic=topic,
         ),
-        add_alarm(
+        oldest_message_alarm(
             scope,
             "OldestMessageAlarm",
-            metric=queue.metric_approximate_age_of_oldest_message(statistic="Maximum", period=_PERIOD),
-            threshold=oldest,
+            queue=queue,
+            seconds=oldest,
             description=f"An upload event has waited more than {oldest} s in the buffer queue",
             topic=topic,
         ),
