@@ -3,15 +3,13 @@
 Per S3 object: read its metadata, write its record to DynamoDB (once per event, never
 over a newer one), publish one event to SNS. Behaviour, shapes, configuration and IAM
 are described in README.md next to this file; every name the infrastructure must agree
-on comes from ``contract.py``.
+on comes from ``contract.py``. The message parsing is in ``messages.py``, the configuration
+in ``settings.py``: top-level modules of the same Lambda asset, like the contract.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
@@ -30,12 +28,6 @@ from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 from contract import (
     CONTENT_TYPE_ATTRIBUTE,
-    DEFAULT_IDEMPOTENCY_TTL_SECONDS,
-    ENV_EVENT_TOPIC_ARN,
-    ENV_IDEMPOTENCY_TABLE,
-    ENV_IDEMPOTENCY_TTL_SECONDS,
-    ENV_METRICS_NAMESPACE,
-    ENV_RECORDS_TABLE,
     EVENT_TYPE,
     EVENT_TYPE_ATTRIBUTE,
     IDEMPOTENCY_EXPIRY,
@@ -47,10 +39,10 @@ from contract import (
     METRIC_OBJECTS_PROCESSED,
     METRIC_STALE_EVENTS,
     RECORDS_PARTITION_KEY,
-    S3_EVENT_SOURCE,
-    S3_OBJECT_CREATED,
     UploadRecord,
 )
+from messages import InvalidMessageError, ObjectCreated, parse_object_created, sequencer_key
+from settings import ConfigurationError, load_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -59,137 +51,6 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 __all__ = ["ConfigurationError", "InvalidMessageError", "ObjectCreated", "handler", "parse_object_created"]
-
-# ------------------------------------------------------------------ incoming messages
-
-#: The width every sequencer is padded to for comparison; longer ones are refused as invalid.
-SEQUENCER_WIDTH: Final = 64
-_SEQUENCER: Final = re.compile(f"[0-9A-Fa-f]{{1,{SEQUENCER_WIDTH}}}")
-
-
-class InvalidMessageError(ValueError):
-    """The message is not an S3 "Object Created" event from EventBridge: a poison message."""
-
-
-@dataclass(frozen=True)
-class ObjectCreated:
-    """The parts of S3's EventBridge event the handler uses."""
-
-    event_id: str
-    event_time: str
-    bucket: str
-    # As stored in S3: unlike S3's own notifications (to SQS, SNS, Lambda), S3's
-    # EventBridge events do not URL-encode the key, so it is used as it is.
-    key: str
-    version_id: str | None
-    etag: str | None
-    sequencer: str
-    reason: str | None
-
-    @property
-    def object_id(self) -> str:
-        return f"s3://{self.bucket}/{self.key}"
-
-
-def _lookup(event: dict[str, Any], path: str) -> Any:
-    value: Any = event
-    for name in path.split("."):
-        value = value.get(name) if isinstance(value, dict) else None
-    return value
-
-
-def _required(event: dict[str, Any], path: str) -> str:
-    value = _lookup(event, path)
-    if not isinstance(value, str) or not value:
-        raise InvalidMessageError(f"{path} must be a non-empty string, not {json.dumps(value)[:80]}")
-    return value
-
-
-def _optional(event: dict[str, Any], path: str) -> str | None:
-    return None if _lookup(event, path) is None else _required(event, path)
-
-
-def parse_object_created(body: str) -> ObjectCreated:
-    """The EventBridge event in an SQS message's body; ``InvalidMessageError`` for anything else."""
-    try:
-        event = json.loads(body)
-    except (ValueError, RecursionError) as error:
-        raise InvalidMessageError(f"the message body is not JSON ({error})") from None
-    if not isinstance(event, dict):
-        raise InvalidMessageError("the message body is not a JSON object")
-    kind = (event.get("source"), event.get("detail-type"))
-    if kind != (S3_EVENT_SOURCE, S3_OBJECT_CREATED):
-        raise InvalidMessageError(f"source and detail-type are {kind}, not {(S3_EVENT_SOURCE, S3_OBJECT_CREATED)}")
-    event_time = _required(event, "time")
-    try:
-        datetime.fromisoformat(event_time)
-    except ValueError:
-        raise InvalidMessageError(f"time is not an ISO 8601 timestamp: {event_time[:40]!r}") from None
-    sequencer = _required(event, "detail.object.sequencer")
-    if not _SEQUENCER.fullmatch(sequencer):
-        raise InvalidMessageError(f"detail.object.sequencer is not 1-{SEQUENCER_WIDTH} hex digits: {sequencer[:80]!r}")
-    etag = _optional(event, "detail.object.etag")
-    return ObjectCreated(
-        event_id=_required(event, "id"),
-        event_time=event_time,
-        bucket=_required(event, "detail.bucket.name"),
-        key=_required(event, "detail.object.key"),
-        version_id=_optional(event, "detail.object.version-id"),
-        etag=etag.strip('"') if etag else None,
-        sequencer=sequencer,
-        reason=_optional(event, "detail.reason"),
-    )
-
-
-# ------------------------------------------------------------------- configuration
-
-
-class ConfigurationError(RuntimeError):
-    """The environment lacks a required variable or holds a malformed one."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    records_table: str
-    idempotency_table: str
-    event_topic_arn: str
-    idempotency_ttl_seconds: int
-
-
-# A standard topic only: a FIFO topic (name ending in .fifo) would refuse every publish
-# without a MessageGroupId, so it is refused here, at cold start, instead.
-_STANDARD_TOPIC_ARN: Final = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}")
-
-
-def load_settings() -> Settings:
-    """The function's settings, read from the environment at cold start.
-
-    Raising here fails the import, so Lambda reports an init error naming the variable
-    on the first invocation, instead of every message failing later for the same reason.
-    """
-    required = {
-        ENV_RECORDS_TABLE: os.environ.get(ENV_RECORDS_TABLE, "").strip(),
-        ENV_IDEMPOTENCY_TABLE: os.environ.get(ENV_IDEMPOTENCY_TABLE, "").strip(),
-        ENV_EVENT_TOPIC_ARN: os.environ.get(ENV_EVENT_TOPIC_ARN, "").strip(),
-        # Read by Powertools Metrics, which would fail only when flushing, after the work is done.
-        ENV_METRICS_NAMESPACE: os.environ.get(ENV_METRICS_NAMESPACE, "").strip(),
-    }
-    missing = [name for name, value in required.items() if not value]
-    if missing:
-        raise ConfigurationError(f"the upload handler needs the environment variable(s) {', '.join(missing)}: not set")
-    topic_arn = required[ENV_EVENT_TOPIC_ARN]
-    if not _STANDARD_TOPIC_ARN.fullmatch(topic_arn):
-        raise ConfigurationError(f"{ENV_EVENT_TOPIC_ARN} ({topic_arn!r}) must be the ARN of a standard SNS topic")
-    raw_ttl = os.environ.get(ENV_IDEMPOTENCY_TTL_SECONDS, "").strip()
-    if raw_ttl and not (raw_ttl.isascii() and raw_ttl.isdigit() and int(raw_ttl) >= 1):
-        raise ConfigurationError(f"{ENV_IDEMPOTENCY_TTL_SECONDS} ({raw_ttl!r}) must be a whole number of seconds >= 1")
-    return Settings(
-        records_table=required[ENV_RECORDS_TABLE],
-        idempotency_table=required[ENV_IDEMPOTENCY_TABLE],
-        event_topic_arn=topic_arn,
-        idempotency_ttl_seconds=int(raw_ttl) if raw_ttl else DEFAULT_IDEMPOTENCY_TTL_SECONDS,
-    )
-
 
 SETTINGS: Final = load_settings()
 
@@ -239,13 +100,6 @@ _GONE_CODES: Final = frozenset({"404", "NoSuchKey", "NoSuchVersion", "412", "Pre
 #: S3's default when an upload sets no Content-Type; SNS refuses an empty attribute value.
 _DEFAULT_CONTENT_TYPE: Final = "binary/octet-stream"
 _SEQUENCER_KEY: Final = "sequencer_key"
-
-
-def sequencer_key(sequencer: str) -> str:
-    """``sequencer`` in an order-preserving string form: S3 says to compare sequencers of one
-    key by left-padding the shorter with zeros and comparing the strings; padding all of them
-    to one width lets DynamoDB's string comparison do it. Upper case: they are hexadecimal."""
-    return sequencer.upper().rjust(SEQUENCER_WIDTH, "0")
 
 
 def _error_code(error: ClientError) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from tests.runtime.contracts import imported_top_level_modules, load_standalone
+from tests.runtime.contracts import imported_top_level_modules, load_standalone, string_constants
 from tests.runtime.items.conftest import (
     CONTRACT,
     HANDLER_FUNCTION,
@@ -175,23 +175,6 @@ def test_handler_reads_the_environment_only_through_contract_names() -> None:
         assert isinstance(key, ast.Name) and key.id in env_names, ast.unparse(key)
 
 
-def _string_constants(tree: ast.Module) -> list[str]:
-    """Every string literal in the code, docstrings excepted."""
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-    ]
-
-
 def test_handler_spells_no_path_variable_or_header_a_second_time() -> None:
     spelled_once = {
         *(route.path for route in CONTRACT.ROUTES),
@@ -199,7 +182,7 @@ def test_handler_spells_no_path_variable_or_header_a_second_time() -> None:
         *CONTRACT.CORS_ALLOW_HEADERS,
         CONTRACT.HANDLER,
     }
-    literals = _string_constants(_handler_tree())
+    literals = string_constants(_handler_tree())
 
     repeated = sorted({value for value in spelled_once for literal in literals if value in literal})
     assert not repeated, f"handler.py spells these itself instead of importing them from contract.py: {repeated}"

@@ -1,11 +1,14 @@
 """Fixtures for the upload Lambda: environment, the pipeline's AWS resources in moto, event builders.
 
 runtime/uploads/handler.py does ``from contract import ...``, and so do the items handler and
-the web server, each for its own contract.py. So nothing here puts runtime/uploads on
-sys.path: the contract is loaded by file path as ``refarch_uploads_contract`` and the
-handler as ``refarch_uploads_handler`` while ``sys.modules["contract"]`` briefly points at
-that contract; whatever was there before is put back. No bytecode is written into
-runtime/uploads, which is the Lambda asset.
+the web server, each for its own contract.py; it also imports ``messages`` and ``settings``
+from its folder, names generic enough to clash. So nothing here puts runtime/uploads on
+sys.path: the contract is loaded by file path once, as ``refarch_uploads_contract``; each
+load of the handler (as ``refarch_uploads_handler``, say) executes messages.py and
+settings.py afresh under the handler's name plus a suffix (``refarch_uploads_handler_messages``),
+and ``sys.modules["contract"]``, ``["messages"]`` and ``["settings"]`` point at those modules
+only while they and the handler are executed; whatever was there before is put back. No
+bytecode is written into runtime/uploads, which is the Lambda asset.
 """
 
 from __future__ import annotations
@@ -64,18 +67,39 @@ RECORDS_PARTITION_KEY: Final = CONTRACT.RECORDS_PARTITION_KEY
 IDEMPOTENCY_KEY: Final = CONTRACT.IDEMPOTENCY_KEY
 
 
+#: The modules of runtime/uploads the handler imports besides the contract, in import order.
+HANDLER_SIBLINGS: Final = ("messages", "settings")
+
+
+def sibling_name(handler_name: str, sibling: str) -> str:
+    """The name runtime/uploads/<sibling>.py is loaded under for the handler loaded as ``handler_name``."""
+    return f"{handler_name}_{sibling}"
+
+
 def load_handler(name: str) -> ModuleType:
-    """runtime/uploads/handler.py executed afresh as ``name``: a cold start in the current environment."""
+    """runtime/uploads/handler.py executed afresh as ``name``, with fresh copies of the modules it
+    imports from its folder (the contract excepted): a cold start in the current environment.
+    If the handler fails to load, none of them stays in sys.modules."""
     missing = object()
-    previous = sys.modules.get("contract", missing)
+    aliases = ("contract", *HANDLER_SIBLINGS)
+    previous = {alias: sys.modules.get(alias, missing) for alias in aliases}
+    loaded: list[str] = []
     sys.modules["contract"] = CONTRACT
     try:
+        for sibling in HANDLER_SIBLINGS:
+            loaded.append(sibling_name(name, sibling))
+            sys.modules[sibling] = load_module(loaded[-1], UPLOADS_DIR / f"{sibling}.py")
         return load_module(name, UPLOADS_DIR / f"{HANDLER_MODULE}.py")
+    except BaseException:
+        for module_name in loaded:
+            sys.modules.pop(module_name, None)
+        raise
     finally:
-        if previous is missing:
-            del sys.modules["contract"]
-        else:
-            sys.modules["contract"] = previous  # type: ignore[assignment]
+        for alias, module in previous.items():
+            if module is missing:
+                sys.modules.pop(alias, None)
+            else:
+                sys.modules[alias] = module  # type: ignore[assignment]
 
 
 ENV: Final = {
@@ -110,6 +134,12 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def uploads_handler(aws_env: None) -> ModuleType:
     """The handler module, loaded once per session with the test environment in place."""
     return sys.modules.get("refarch_uploads_handler") or load_handler("refarch_uploads_handler")
+
+
+@pytest.fixture
+def uploads_messages(uploads_handler: ModuleType) -> ModuleType:
+    """runtime/uploads/messages.py, the very module the session's handler imported."""
+    return sys.modules[sibling_name(uploads_handler.__name__, "messages")]
 
 
 # ----------------------------------------------------------------- the AWS resources

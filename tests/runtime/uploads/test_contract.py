@@ -1,9 +1,11 @@
 """The upload contract (runtime/uploads/contract.py), and that the handler keeps to it.
 
-The handler must read its configuration only through the contract's variable names, emit
+The handler (handler.py and the modules it imports from its folder, messages.py and
+settings.py) must read its configuration only through the contract's variable names, emit
 only the contract's metrics, and spell none of the contract's values a second time. The
 contract must stay loadable by file path with nothing but the standard library, which is
-how the CDK stack and the smoke checks load it.
+how the CDK stack and the smoke checks load it; the handler's own modules may import the
+contract besides.
 """
 
 from __future__ import annotations
@@ -14,16 +16,29 @@ import sys
 from importlib.metadata import version
 from types import ModuleType
 
-from tests.runtime.contracts import imported_top_level_modules, load_standalone
-from tests.runtime.uploads.conftest import CONTRACT, HANDLER_FUNCTION, HANDLER_MODULE, UPLOADS_DIR
+from tests.runtime.contracts import imported_top_level_modules, load_standalone, string_constants
+from tests.runtime.uploads.conftest import (
+    CONTRACT,
+    HANDLER_FUNCTION,
+    HANDLER_MODULE,
+    HANDLER_SIBLINGS,
+    UPLOADS_DIR,
+    sibling_name,
+)
 
 CONTRACT_FILE = UPLOADS_DIR / "contract.py"
 HANDLER_FILE = UPLOADS_DIR / f"{HANDLER_MODULE}.py"
+SIBLING_FILES = [UPLOADS_DIR / f"{sibling}.py" for sibling in HANDLER_SIBLINGS]
 CONSTANTS = sorted(name for name in dir(CONTRACT) if name.isupper())
 
 
-def _handler_tree() -> ast.Module:
-    return ast.parse(HANDLER_FILE.read_text(encoding="utf-8"))
+def _handler_trees() -> list[ast.Module]:
+    """handler.py and the modules it imports from its folder, the contract excepted."""
+    return [ast.parse(path.read_text(encoding="utf-8")) for path in (HANDLER_FILE, *SIBLING_FILES)]
+
+
+def _handler_nodes() -> list[ast.AST]:
+    return [node for tree in _handler_trees() for node in ast.walk(tree)]
 
 
 # ----------------------------------------------------------------- the contract itself
@@ -73,6 +88,20 @@ def test_the_handler_imports_this_contract(uploads_handler: ModuleType) -> None:
     assert HANDLER_FILE.is_file() and callable(getattr(uploads_handler, HANDLER_FUNCTION))
 
 
+def test_the_handler_s_own_modules_import_only_the_standard_library_and_the_contract() -> None:
+    for path in SIBLING_FILES:
+        imported = imported_top_level_modules(path)
+        assert imported <= sys.stdlib_module_names | {"contract"}, (path.name, imported)
+
+
+def test_the_handler_imports_exactly_its_own_modules_from_its_folder(uploads_handler: ModuleType) -> None:
+    local = {path.stem for path in UPLOADS_DIR.glob("*.py")} - {HANDLER_MODULE}
+    assert imported_top_level_modules(HANDLER_FILE) & local == {"contract", *HANDLER_SIBLINGS}
+    for sibling in HANDLER_SIBLINGS:
+        loaded = sys.modules[sibling_name(uploads_handler.__name__, sibling)]
+        assert loaded.__file__ == str(UPLOADS_DIR / f"{sibling}.py")
+
+
 def test_the_handler_pins_the_layer_s_powertools_like_the_items_handler() -> None:
     def powertools(requirements: str) -> list[str]:
         lines = (UPLOADS_DIR.parent / requirements).read_text(encoding="utf-8").splitlines()
@@ -87,7 +116,7 @@ def test_the_handler_pins_the_layer_s_powertools_like_the_items_handler() -> Non
 def test_handler_reads_the_environment_only_through_contract_names() -> None:
     env_names = {name for name in CONSTANTS if name.startswith("ENV_")}
     reads: list[ast.expr] = []
-    for node in ast.walk(_handler_tree()):
+    for node in _handler_nodes():
         if isinstance(node, ast.Call) and ast.unparse(node.func) in {"os.environ.get", "os.getenv"}:
             reads.append(node.args[0])
         elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
@@ -99,7 +128,7 @@ def test_handler_reads_the_environment_only_through_contract_names() -> None:
 
 def test_the_handler_emits_exactly_the_contract_s_metrics() -> None:
     emitted = set()
-    for node in ast.walk(_handler_tree()):
+    for node in _handler_nodes():
         if isinstance(node, ast.Call) and ast.unparse(node.func).endswith(".add_metric"):
             [name] = [keyword.value for keyword in node.keywords if keyword.arg == "name"]
             assert isinstance(name, ast.Name), ast.unparse(node)
@@ -107,29 +136,11 @@ def test_the_handler_emits_exactly_the_contract_s_metrics() -> None:
     assert emitted == {name for name in CONSTANTS if name.startswith("METRIC_")}
 
 
-def _string_constants(tree: ast.Module) -> list[str]:
-    """Every string literal in the code, docstrings excepted."""
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-    ]
-
-
 def test_handler_spells_no_contract_value_a_second_time() -> None:
     # CONTENT_TYPE_ATTRIBUTE is left out: its value is also the name of the record's field.
     # IDEMPOTENCY_* are left out: "id" is also the name of the EventBridge event's field.
     prefixes = ("ENV_", "METRIC_", "S3_", "EVENT_TYPE", "RECORDS_", "HANDLER")
     spelled_once = {getattr(CONTRACT, name) for name in CONSTANTS if name.startswith(prefixes)}
-    literals = set(_string_constants(_handler_tree()))
-
-    repeated = sorted(spelled_once & literals)
-    assert not repeated, f"handler.py spells these itself instead of importing them from contract.py: {repeated}"
+    for path, tree in zip((HANDLER_FILE, *SIBLING_FILES), _handler_trees(), strict=True):
+        repeated = sorted(spelled_once & set(string_constants(tree)))
+        assert not repeated, f"{path.name} spells these itself instead of importing them from contract.py: {repeated}"

@@ -18,6 +18,8 @@ from botocore.exceptions import ClientError
 from tests.runtime.uploads.conftest import (
     BUCKET,
     CONTRACT,
+    HANDLER_SIBLINGS,
+    UPLOADS_DIR,
     VERSIONED_BUCKET,
     FakeLambdaContext,
     Invoke,
@@ -27,6 +29,7 @@ from tests.runtime.uploads.conftest import (
     failed_ids,
     load_handler,
     object_created,
+    sibling_name,
     sqs_record,
 )
 
@@ -270,13 +273,13 @@ def test_another_event_with_the_same_sequencer_does_not_overwrite(pipeline: Pipe
     assert len(pipeline.published()) == 1
 
 
-def test_sequencer_keys_order_as_the_sequencers_hex_values(uploads_handler: ModuleType) -> None:
+def test_sequencer_keys_order_as_the_sequencers_hex_values(uploads_messages: ModuleType) -> None:
     sequencers = ["0", "9", "0a", "FF", "0100", "64D3901D00059242", "0064D3901D00059243", "F" * 64]
-    keys = [uploads_handler.sequencer_key(s) for s in sequencers]
+    keys = [uploads_messages.sequencer_key(s) for s in sequencers]
 
     assert sorted(keys) == keys
     assert keys == sorted(keys, key=lambda k: int(k, 16))
-    assert {len(k) for k in keys} == {uploads_handler.SEQUENCER_WIDTH}
+    assert {len(k) for k in keys} == {uploads_messages.SEQUENCER_WIDTH}
 
 
 # ------------------------------------------------------------ objects gone before processing
@@ -515,7 +518,8 @@ def cold_start() -> Iterator[Callable[[], ModuleType]]:
         return load_handler(name)
 
     yield _load
-    sys.modules.pop(name, None)
+    for module_name in (name, *(sibling_name(name, sibling) for sibling in HANDLER_SIBLINGS)):
+        sys.modules.pop(module_name, None)
 
 
 @pytest.mark.parametrize("name", REQUIRED)
@@ -577,3 +581,35 @@ def test_the_ttl_comes_from_the_environment(
 
     assert cold_start().idempotency_config.expires_after_seconds == 3600
     assert uploads_handler.idempotency_config.expires_after_seconds == CONTRACT.DEFAULT_IDEMPOTENCY_TTL_SECONDS
+
+
+def test_a_cold_start_loads_the_handler_s_own_modules_and_puts_sys_modules_back(
+    cold_start: Callable[[], ModuleType], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = {alias: ModuleType(f"another_{alias}") for alias in ("contract", *HANDLER_SIBLINGS)}
+    for alias, module in elsewhere.items():
+        monkeypatch.setitem(sys.modules, alias, module)
+
+    handler = cold_start()
+
+    assert {alias: sys.modules[alias] for alias in elsewhere} == elsewhere
+    assert handler.UploadRecord is CONTRACT.UploadRecord
+    assert handler.parse_object_created.__module__ == sibling_name(handler.__name__, "messages")
+    assert handler.load_settings.__module__ == sibling_name(handler.__name__, "settings")
+    # contract.py is left out: the CDK app loads it too (stacks/contracts.py), outside these tests.
+    assert sorted(path.name for path in UPLOADS_DIR.rglob("*.pyc") if not path.name.startswith("contract.")) == []
+
+
+def test_a_failed_cold_start_leaves_none_of_its_modules_behind(
+    cold_start: Callable[[], ModuleType], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for alias in ("contract", *HANDLER_SIBLINGS):
+        monkeypatch.delitem(sys.modules, alias, raising=False)
+    monkeypatch.delenv(CONTRACT.ENV_RECORDS_TABLE)
+
+    with pytest.raises(RuntimeError):
+        cold_start()
+
+    left = [name for name in sys.modules if name.startswith("refarch_uploads_handler_cold_start")]
+    assert left == []
+    assert not {"contract", *HANDLER_SIBLINGS} & set(sys.modules)
