@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 STAGE ?= sandbox
+# One reference application (static-website, serverless-web-app, three-tier-web,
+# container-microservice, event-driven-pipeline); every one of them when empty.
+APP ?=
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -13,7 +16,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 # The CLI would otherwise try to reach the internet for notices and version checks.
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: help setup synth test clean
+.PHONY: help setup synth test bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,13 +30,36 @@ $(STAMPS)/node: package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(STAMPS) && touch $@
 
+# Debian's Chromium and ChromeDriver for the browser test (tests/browser); Selenium is given
+# the driver's path, so nothing is downloaded at test time. Installed (as root, or through
+# sudo) when either is missing, and checked again on every run even once stamped.
+CHROMIUM_BIN := /usr/bin/chromium
+CHROMEDRIVER_BIN := /usr/bin/chromedriver
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(STAMPS)/chromium: $(if $(and $(wildcard $(CHROMIUM_BIN)),$(wildcard $(CHROMEDRIVER_BIN))),,FORCE)
+	@if [ ! -x $(CHROMIUM_BIN) ] || [ ! -x $(CHROMEDRIVER_BIN) ]; then \
+		echo "installing chromium and chromium-driver (Debian packages) for tests/browser"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver >/dev/null; \
+	fi
+	@mkdir -p $(STAMPS) && touch $@
+
+.PHONY: FORCE
+FORCE:
+
 setup: $(STAMPS)/venv $(STAMPS)/node ## Create .venv and node_modules (the other commands do this too)
 
-synth: setup ## Synthesize every stack of STAGE (sandbox|production) into cdk.out/
-	@$(PY) scripts/synth_summary.py --stage $(STAGE) $(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL))
+synth: setup ## Synthesize APP (one application; all without it) for STAGE (sandbox|production) into cdk.out/
+	@$(PY) scripts/synth_summary.py --stage $(STAGE) $(if $(APP),--app $(APP)) $(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) \
+		$(if $(MONTHLY_BUDGET_USD),--context monthly_budget_usd=$(MONTHLY_BUDGET_USD))
 
-test: setup ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lint)
+test: setup $(STAMPS)/chromium ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lint, the browser test; installs Chromium when missing)
 	@$(PY) -m pytest
+
+bench: setup ## Time synth (an empty app, each application, all) against the targets, and make test
+	@$(PY) scripts/bench.py
 
 # Deploying. STACKS="A B" picks stacks by id (default: all); CONFIRM=production unlocks
 # the production stage. `make sandbox` needs no AWS account: a local emulator stands in.
@@ -41,9 +67,11 @@ STACKS ?=
 CONFIRM ?=
 # The address alarms notify; `make deploy STAGE=production` refuses without one.
 ALARM_EMAIL ?=
+# An AWS Budgets monthly limit in USD for the account stack, mailed to ALARM_EMAIL.
+MONTHLY_BUDGET_USD ?=
 DEPLOY := $(PY) -m deploy.cli
-DEPLOY_ARGS = --stage $(STAGE) $(if $(STACKS),--stacks "$(STACKS)") $(if $(CONFIRM),--confirm $(CONFIRM)) \
-	$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL))
+DEPLOY_ARGS = --stage $(STAGE) $(if $(APP),--application $(APP)) $(if $(STACKS),--stacks "$(STACKS)") $(if $(CONFIRM),--confirm $(CONFIRM)) \
+	$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) $(if $(MONTHLY_BUDGET_USD),--context monthly_budget_usd=$(MONTHLY_BUDGET_USD))
 
 .PHONY: sandbox sandbox-down deploy destroy diff smoke
 

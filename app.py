@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
-"""CDK entry point: ``cdk synth -c stage=sandbox|production`` (see README)."""
+"""CDK entry point: ``cdk synth -c stage=sandbox|production [-c app=NAME]`` (see README).
 
+With ``REFARCH_TIMINGS=1`` it prints where its time goes (``make bench`` reads it):
+importing the CDK (which starts jsii), building the stacks, synthesizing them (cdk-nag
+included).
+"""
+
+import os
 import sys
+import time
 
-from aws_cdk import App
+started = time.monotonic()
 
-from cdk_refarch.core.errors import PatternConfigError
-from stacks.composition import alarm_email_warning, build_app, plain_http_warning
-from stacks.stages import stage_from_context
+from aws_cdk import App  # noqa: E402
 
+from cdk_refarch.core.errors import PatternConfigError  # noqa: E402
+from stacks.composition import alarm_email_warning, build_app, plain_http_warning  # noqa: E402
+from stacks.stages import stage_from_context  # noqa: E402
+
+imported = time.monotonic()
 app = App()
 try:
     build_app(app)
@@ -18,4 +28,11 @@ except PatternConfigError as error:
 for warning in warnings:
     if warning:
         print(warning, file=sys.stderr)
+built = time.monotonic()
 app.synth()
+if os.environ.get("REFARCH_TIMINGS"):
+    done = time.monotonic()
+    print(
+        f"timings: import {imported - started:.1f}s, build {built - imported:.1f}s, synth {done - built:.1f}s",
+        file=sys.stderr,
+    )

@@ -54,6 +54,8 @@ def _sandbox(args: argparse.Namespace) -> int:
         app=args.app,
         timeout=args.timeout,
         alarm_email=args.alarm_email,
+        application=args.application,
+        context=tuple(args.context),
     )
     return sandbox_up(options, env, port, previous)
 
@@ -74,13 +76,16 @@ def _sandbox_down(args: argparse.Namespace) -> int:
 def _real(args: argparse.Namespace) -> int:
     from deploy import real_account
 
+    selection = real_account.Selection(application=args.application, context=args.context)
     if args.command == "deploy":
-        return real_account.deploy(args.stage, args.stacks, args.confirm, alarm_email=args.alarm_email)
+        return real_account.deploy(
+            args.stage, args.stacks, args.confirm, alarm_email=args.alarm_email, selection=selection
+        )
     if args.command == "destroy":
-        return real_account.destroy(args.stage, args.stacks, args.confirm)
+        return real_account.destroy(args.stage, args.stacks, args.confirm, selection=selection)
     if args.command == "diff":
-        return real_account.diff(args.stage, args.stacks, alarm_email=args.alarm_email)
-    return real_account.smoke(args.stage, args.stacks)
+        return real_account.diff(args.stage, args.stacks, alarm_email=args.alarm_email, selection=selection)
+    return real_account.smoke(args.stage, args.stacks, selection=selection)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -94,10 +99,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--alarm-email", default=None, help="the address alarms notify (context key alarm_email)")
     parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="sandbox state (default .sandbox)")
     parser.add_argument("--app", default=None, help="sandbox only: another CDK app command (tests use this)")
+    parser.add_argument("--application", default=None, help="one reference application (context key app)")
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="more synth context, e.g. monthly_budget_usd=50",
+    )
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds each CDK CLI command may take")
     args = parser.parse_args(argv)
     # `make ... STACKS="A B"` passes one word with spaces.
     args.stacks = [name for value in args.stacks for name in value.split()]
+    for pair in args.context:
+        if "=" not in pair or not pair.split("=", 1)[0]:
+            parser.error(f"--context {pair!r} must be KEY=VALUE")
     return args
 
 

@@ -55,6 +55,10 @@ class SandboxOptions:
     app: str | None = None
     timeout: float = 900.0
     alarm_email: str | None = None
+    #: One reference application (context key ``app``); every one of them without it.
+    application: str | None = None
+    #: More context for synth, as KEY=VALUE (e.g. ``monthly_budget_usd=50``).
+    context: tuple[str, ...] = ()
 
 
 def emulator_client_factory(endpoint: str) -> Any:
@@ -148,6 +152,10 @@ def _synth(options: SandboxOptions, env: Mapping[str, str], timings: dict[str, f
     command = ["synth", "--quiet", "--output", str(assembly), "-c", f"stage={options.stage}"]
     if options.alarm_email:
         command += ["-c", f"alarm_email={options.alarm_email}"]
+    if options.application:
+        command += ["-c", f"app={options.application}"]
+    for pair in options.context:
+        command += ["-c", pair]
     if options.app:
         command += ["--app", options.app]
     _timed(timings, "synth", run_cdk, command, env, options.timeout)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -166,6 +167,18 @@ def require_https(stage: str, stacks: list[StackArtifact]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What to synthesize besides the stage: one application (context key ``app``), and
+    more context as KEY=VALUE (e.g. ``monthly_budget_usd=50``)."""
+
+    application: str | None = None
+    context: tuple[str, ...] = ()
+
+
+NO_SELECTION = Selection()
+
+
 def _prepare(
     stage: str,
     stack_names: list[str],
@@ -173,6 +186,7 @@ def _prepare(
     confirm: str | None = None,
     confirm_needed: bool = True,
     alarm_email: str | None = None,
+    selection: Selection = NO_SELECTION,
 ) -> tuple[boto3.session.Session, str, list[StackArtifact], dict[str, str]]:
     if confirm_needed:
         require_confirmation(stage, confirm, action)
@@ -185,6 +199,8 @@ def _prepare(
     print(f"target: AWS account {account}, stage {stage}", flush=True)
     env = _environment()
     context = ["-c", f"stage={stage}"] + (["-c", f"alarm_email={alarm_email}"] if alarm_email else [])
+    context += ["-c", f"app={selection.application}"] if selection.application else []
+    context += [part for pair in selection.context for part in ("-c", pair)]
     run_cdk(["synth", "--quiet", "--output", str(ASSEMBLY), *context], env, timeout=600)
     stacks = select(read_stacks(ASSEMBLY), stack_names)
     return session, account, stacks, env
@@ -194,8 +210,16 @@ def _targets(stack_names: list[str], stacks: list[StackArtifact]) -> list[str]:
     return [stack.id for stack in stacks] if stack_names else ["--all"]
 
 
-def deploy(stage: str, stack_names: list[str], confirm: str | None, alarm_email: str | None = None) -> int:
-    session, account, stacks, env = _prepare(stage, stack_names, "deploy", confirm, alarm_email=alarm_email)
+def deploy(
+    stage: str,
+    stack_names: list[str],
+    confirm: str | None,
+    alarm_email: str | None = None,
+    selection: Selection = NO_SELECTION,
+) -> int:
+    session, account, stacks, env = _prepare(
+        stage, stack_names, "deploy", confirm, alarm_email=alarm_email, selection=selection
+    )
     require_alarm_email(stage, stacks)
     require_https(stage, stacks)
     check_bootstrap(session, account, stacks)
@@ -210,22 +234,26 @@ def deploy(stage: str, stack_names: list[str], confirm: str | None, alarm_email:
     return 0
 
 
-def destroy(stage: str, stack_names: list[str], confirm: str | None) -> int:
-    session, account, stacks, env = _prepare(stage, stack_names, "destroy", confirm)
+def destroy(stage: str, stack_names: list[str], confirm: str | None, selection: Selection = NO_SELECTION) -> int:
+    session, account, stacks, env = _prepare(stage, stack_names, "destroy", confirm, selection=selection)
     # No --force: the CLI asks before deleting anything in a real account.
     run_cdk(["destroy", "--app", str(ASSEMBLY), *_targets(stack_names, stacks)], env, timeout=3600)
     return 0
 
 
-def diff(stage: str, stack_names: list[str], alarm_email: str | None = None) -> int:
-    _, _, stacks, env = _prepare(stage, stack_names, "diff", confirm_needed=False, alarm_email=alarm_email)
+def diff(
+    stage: str, stack_names: list[str], alarm_email: str | None = None, selection: Selection = NO_SELECTION
+) -> int:
+    _, _, stacks, env = _prepare(
+        stage, stack_names, "diff", confirm_needed=False, alarm_email=alarm_email, selection=selection
+    )
     run_cdk(["diff", "--app", str(ASSEMBLY), *_targets(stack_names, stacks)], env, timeout=600)
     return 0
 
 
-def smoke(stage: str, stack_names: list[str]) -> int:
+def smoke(stage: str, stack_names: list[str], selection: Selection = NO_SELECTION) -> int:
     """Run the smoke checks against the deployed stacks; 1 if any check fails."""
-    session, account, stacks, _ = _prepare(stage, stack_names, "smoke", confirm_needed=False)
+    session, account, stacks, _ = _prepare(stage, stack_names, "smoke", confirm_needed=False, selection=selection)
 
     def client(service: str, region: str) -> Any:
         return session.client(service, region_name=region)
@@ -258,5 +286,6 @@ __all__ = [
     "diff",
     "require_alarm_email",
     "require_https",
+    "Selection",
     "smoke",
 ]

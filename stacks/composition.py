@@ -1,4 +1,5 @@
-"""Builds the whole CDK app: every stack of the selected stage, tagged and nag-checked."""
+"""Builds the whole CDK app: the account stack and the stacks of the selected
+applications for the selected stage, tagged and nag-checked."""
 
 from __future__ import annotations
 
@@ -8,16 +9,8 @@ from cdk_nag import AwsSolutionsChecks
 from cdk_refarch.core.tags import tag_stack
 from cdk_refarch.core.waf import CLOUDFRONT_REGION
 from stacks.account.stack import AccountStack
-from stacks.container_service.stack import ContainerServiceStack
-from stacks.database.stack import DatabaseStack
-from stacks.domains import domain_from_context
-from stacks.fan_out.stack import FanOutStack
-from stacks.network.stack import NetworkStack
-from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
+from stacks.applications import APP_CONTEXT, Composition, selected_applications
 from stacks.stages import ALARM_EMAIL_CONTEXT, APPLICATION, StageSettings, stage_from_context
-from stacks.static_site.stack import StaticSiteStack
-from stacks.upload_pipeline.stack import UploadPipelineStack
-from stacks.web_tier.stack import WebTierStack
 
 #: Where the VPC-bound stacks go when the context names no region.
 DEFAULT_VPC_REGION = "us-east-1"
@@ -27,125 +20,58 @@ ACCOUNT_STACK_NAME = "refarch-account"
 
 
 def build_app(app: App) -> list[Stack]:
-    """Add the stage's stacks to ``app`` and turn on cdk-nag for all of them.
+    """Add the account stack and the selected applications' stacks to ``app``, and turn
+    on cdk-nag for all of them.
 
-    Context: ``stage`` (sandbox|production), ``alarm_email``, ``account`` and ``region``
-    (optional; the VPC-bound stacks default to us-east-1), and for custom domains
-    ``hosted_zone_id`` and ``hosted_zone_name`` with ``site_domain`` (the static site),
-    ``web_domain`` (the web tier) or ``service_domain`` (the container service).
+    Context: ``app`` (one application; all without it), ``stage`` (sandbox|production),
+    ``alarm_email``, ``account`` and ``region`` (optional; the VPC-bound stacks default
+    to us-east-1), and for custom domains ``hosted_zone_id`` and ``hosted_zone_name``
+    with ``site_domain`` (static-website), ``app_domain`` (serverless-web-app),
+    ``web_domain`` (three-tier-web) or ``service_domain`` (container-microservice).
     """
     stage = stage_from_context(app.node)
+    applications = selected_applications(app.node.try_get_context(APP_CONTEXT))
     account = app.node.try_get_context("account")
     env = Environment(account=account, region=app.node.try_get_context("region"))
+    # The load balancers' access logs need a region (the ELB log delivery principal
+    # differs by region), so the VPC-bound stacks have one: -c region=..., else us-east-1.
+    vpc_env = Environment(account=account, region=app.node.try_get_context("region") or DEFAULT_VPC_REGION)
+    # In a region too: API Gateway's logging role is per region, and the serverless web
+    # app's API lives in us-east-1 by default, beside its CloudFront site.
     account_stack = AccountStack(
         app,
         "Account",
         stack_name=ACCOUNT_STACK_NAME,
-        description="Account-wide settings: API Gateway's CloudWatch Logs role (retained)",
-        env=env,
-    )
-    data = ServerlessDataStack(
-        app,
-        "ServerlessApiData",
-        stack_name=f"{stage.name}-serverless-api-data",
-        description=f"Items table for the serverless API ({stage.name})",
-        stage=stage,
-        env=env,
-    )
-    api = ServerlessApiStack(
-        app,
-        "ServerlessApi",
-        stack_name=f"{stage.name}-serverless-api",
-        description=f"API Gateway + Lambda items service ({stage.name})",
-        stage=stage,
-        table=data.items.table,
-        env=env,
-    )
-    # The API stage's execution logs need the account's API Gateway role first.
-    api.add_stack_dependency(account_stack)
-    site = StaticSiteStack(
-        app,
-        "StaticSite",
-        stack_name=f"{stage.name}-static-site",
-        description=f"S3 + CloudFront static website ({stage.name})",
-        stage=stage,
-        domain=domain_from_context(app, "site_domain"),
-        # CloudFront reads certificates, web ACLs and log delivery sources from
-        # us-east-1 only, so the stack that creates them is pinned there.
-        env=Environment(account=account, region=CLOUDFRONT_REGION),
-    )
-    # The load balancers' access logs need a region (the ELB log delivery principal
-    # differs by region), so the VPC-bound stacks have one: -c region=..., else us-east-1.
-    vpc_env = Environment(account=account, region=app.node.try_get_context("region") or DEFAULT_VPC_REGION)
-    # Stateful, like the data stack: the VPC-bound stacks take its constructs.
-    network = NetworkStack(
-        app,
-        "Network",
-        stack_name=f"{stage.name}-network",
-        description=f"VPC, NAT, flow logs and VPC endpoints ({stage.name})",
-        stage=stage,
+        monthly_budget_usd=app.node.try_get_context("monthly_budget_usd"),
+        alarm_email=stage.alarm_email,
         env=vpc_env,
     )
-    web = WebTierStack(
-        app,
-        "WebTier",
-        stack_name=f"{stage.name}-web-tier",
-        description=f"ALB + Auto Scaling group of EC2 instances ({stage.name})",
-        stage=stage,
-        network=network.network,
-        domain=domain_from_context(app, "web_domain"),
-        env=vpc_env,
-    )
-    containers = ContainerServiceStack(
-        app,
-        "ContainerService",
-        stack_name=f"{stage.name}-container-service",
-        description=f"ALB + ECS service on Fargate ({stage.name})",
-        stage=stage,
-        network=network.network,
-        domain=domain_from_context(app, "service_domain"),
-        env=vpc_env,
-    )
-    database = DatabaseStack(
-        app,
-        "Database",
-        stack_name=f"{stage.name}-database",
-        description=f"RDS PostgreSQL and an ElastiCache (Valkey) cache ({stage.name})",
-        stage=stage,
-        network=network.network,
-        app_security_groups=[web.web.security_group, containers.service.security_group],
-        env=vpc_env,
-    )
-    fan_out = FanOutStack(
-        app,
-        "FanOut",
-        stack_name=f"{stage.name}-fan-out",
-        description=f"SNS topic of upload events, fanned out to SQS queues ({stage.name})",
+    composition = Composition(
+        app=app,
         stage=stage,
         env=env,
+        vpc_env=vpc_env,
+        # CloudFront reads certificates, web ACLs and log delivery sources from us-east-1 only.
+        cloudfront_env=Environment(account=account, region=CLOUDFRONT_REGION),
+        account=account_stack,
     )
-    uploads = UploadPipelineStack(
-        app,
-        "UploadPipeline",
-        stack_name=f"{stage.name}-upload-pipeline",
-        description=f"S3 uploads -> EventBridge -> SQS -> Lambda -> DynamoDB and SNS ({stage.name})",
-        stage=stage,
-        event_topic=fan_out.fan_out.topic,
-        event_topic_key=fan_out.fan_out.key,
-        env=env,
-    )
-    stacks: list[Stack] = [account_stack, site, data, api, network, web, containers, database, fan_out, uploads]
-    for stack in stacks:
-        tag_stack(stack, _stack_tags(stack, stage))
+    stacks: list[Stack] = [account_stack]
+    for application in applications:
+        built = application.build(application, composition)
+        for stack in built:
+            tag_stack(stack, _stack_tags(stack, stage, application.name))
+        stacks.extend(built)
+    tag_stack(account_stack, _stack_tags(account_stack, stage, None))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stacks
 
 
-def _stack_tags(stack: Stack, stage: StageSettings) -> dict[str, str]:
-    # The account stack is shared by every stage: a Stage tag would flip with each deploy.
+def _stack_tags(stack: Stack, stage: StageSettings, application: str | None) -> dict[str, str]:
+    # The account stack is shared by every stage and application: a Stage or App tag
+    # would flip with each deploy.
     if isinstance(stack, AccountStack):
         return {"Application": APPLICATION}
-    return {"Application": APPLICATION, "Stage": stage.name}
+    return {"Application": APPLICATION, "App": str(application), "Stage": stage.name}
 
 
 def alarm_email_warning(stage: StageSettings) -> str | None:
@@ -159,14 +85,23 @@ def alarm_email_warning(stage: StageSettings) -> str | None:
     )
 
 
+#: The load-balanced applications and the context key of their domain.
+LOAD_BALANCER_DOMAINS = {"three-tier-web": "web_domain", "container-microservice": "service_domain"}
+
+
 def plain_http_warning(app: App) -> str | None:
-    """What synth prints when a load balancer of the app serves plain HTTP (no domain)."""
-    missing = [key for key in ("web_domain", "service_domain") if not app.node.try_get_context(key)]
+    """What synth prints when a load balancer of the selected applications serves plain
+    HTTP (no domain)."""
+    selected = {application.name for application in selected_applications(app.node.try_get_context(APP_CONTEXT))}
+    missing = [
+        f"{key} ({name})"
+        for name, key in LOAD_BALANCER_DOMAINS.items()
+        if name in selected and not app.node.try_get_context(key)
+    ]
     if not missing:
         return None
     return (
-        f"warning: without {' and '.join(missing)} the web tier's and the container service's load "
-        "balancers serve plain HTTP (fine for a throwaway sandbox); pass -c web_domain=... and "
-        "-c service_domain=... with hosted_zone_id and hosted_zone_name for HTTPS. "
-        "make deploy STAGE=production refuses plain HTTP."
+        f"warning: without {' and '.join(missing)} the load balancers serve plain HTTP (fine for a "
+        "throwaway sandbox); pass the domain with -c KEY=... and hosted_zone_id and hosted_zone_name for "
+        "HTTPS. make deploy STAGE=production refuses plain HTTP."
     )

@@ -32,6 +32,8 @@ class StageSettings:
     :param web_acl: whether front doors (CloudFront, the API) get a WAF web ACL (about
         7 USD a month each, plus requests): on in production, off in the sandbox to keep
         it near free.
+    :param termination_protection: on the stateful stacks (network, data, buckets with
+        data): CloudFormation refuses to delete them until it is turned off.
     :param alarm_email: the address every alarm topic notifies, from the context key
         ``alarm_email``; ``make deploy STAGE=production`` refuses to deploy without one.
     """
@@ -40,6 +42,7 @@ class StageSettings:
     removal_policy: RemovalPolicy
     log_retention_days: int
     web_acl: bool
+    termination_protection: bool
     alarm_email: str | None = None
 
     def web_acl_options(self) -> WebAclOptions | None:
@@ -48,9 +51,19 @@ class StageSettings:
 
 
 STAGES: dict[str, StageSettings] = {
-    "sandbox": StageSettings(name="sandbox", removal_policy=RemovalPolicy.DESTROY, log_retention_days=7, web_acl=False),
+    "sandbox": StageSettings(
+        name="sandbox",
+        removal_policy=RemovalPolicy.DESTROY,
+        log_retention_days=7,
+        web_acl=False,
+        termination_protection=False,
+    ),
     "production": StageSettings(
-        name="production", removal_policy=RemovalPolicy.RETAIN, log_retention_days=365, web_acl=True
+        name="production",
+        removal_policy=RemovalPolicy.RETAIN,
+        log_retention_days=365,
+        web_acl=True,
+        termination_protection=True,
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Callable
@@ -29,9 +30,18 @@ class Synthesized:
     _templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     _assertions: dict[str, Template] = field(default_factory=dict)
 
+    def stack(self, stack_id: str) -> Stack:
+        """The stack by id, or by a pattern with one ``*`` for the stage, e.g.
+        ``ThreeTierWeb-*-Data``: the tests of a stack read it in either stage."""
+        if stack_id in self.stacks:
+            return self.stacks[stack_id]
+        found = [stack for key, stack in self.stacks.items() if fnmatch.fnmatchcase(key, stack_id)]
+        assert len(found) == 1, f"expected one stack {stack_id!r}, found {[s.node.id for s in found]}"
+        return found[0]
+
     def template_json(self, stack_id: str) -> dict[str, Any]:
         if stack_id not in self._templates:
-            artifact = self.stacks[stack_id].artifact_id
+            artifact = self.stack(stack_id).artifact_id
             self._templates[stack_id] = json.loads((self.outdir / f"{artifact}.template.json").read_text())
         return self._templates[stack_id]
 
@@ -56,7 +66,7 @@ class Synthesized:
 
     def warnings_of(self, stack_id: str) -> list[str]:
         """Unacknowledged CDK warning and error annotations in the stack."""
-        artifact = self.stacks[stack_id].artifact_id
+        artifact = self.stack(stack_id).artifact_id
         metadata = json.loads((self.outdir / f"{artifact}.metadata.json").read_text())
         return sorted(
             f"{entry['type']} at {path}: {entry['data']}"
@@ -67,7 +77,7 @@ class Synthesized:
 
     def violations_of(self, stack_id: str) -> list[str]:
         """``rule at construct path`` for every unacknowledged nag finding in the stack."""
-        prefix = self.stacks[stack_id].node.path + "/"
+        prefix = self.stack(stack_id).node.path + "/"
         return sorted(
             f"{violation['ruleName']} at {construct['constructPath']}"
             for violation in self.violations

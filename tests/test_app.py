@@ -27,8 +27,10 @@ def test_synth_without_alarm_email_warns_and_names_the_context_key(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert "warning: no alarm e-mail for stage production" in result.stderr
     assert "-c alarm_email=you@example.com" in result.stderr
-    assert "warning: without web_domain and service_domain" in result.stderr
-    assert "serve plain HTTP" in result.stderr
+    assert (
+        "warning: without web_domain (three-tier-web) and service_domain (container-microservice) the load "
+        "balancers serve plain HTTP" in result.stderr
+    )
     assert (tmp_path / "manifest.json").exists()
 
 
@@ -55,3 +57,13 @@ def test_no_plain_http_warning_with_both_domains() -> None:
     context = {"web_domain": "www.example.com", "service_domain": "api.example.com"}
     assert plain_http_warning(App(context=context)) is None
     assert "service_domain" in (plain_http_warning(App(context={"web_domain": "www.example.com"})) or "")
+
+
+def test_the_plain_http_warning_names_only_the_selected_applications() -> None:
+    from aws_cdk import App
+
+    from stacks.composition import plain_http_warning
+
+    assert plain_http_warning(App(context={"app": "static-website"})) is None
+    warning = plain_http_warning(App(context={"app": "three-tier-web"})) or ""
+    assert "web_domain (three-tier-web)" in warning and "service_domain" not in warning

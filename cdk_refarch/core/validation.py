@@ -128,3 +128,13 @@ def check_environment(environment: Mapping[str, str], secrets: Mapping[str, str]
         )
     both = sorted(set(environment) & set(secrets))
     require(not both, f"environment and secrets both set {', '.join(both)}")
+
+
+# How CDK writes a deploy-time value (a token) into a string.
+_STRING_TOKEN = re.compile(r"\$\{Token\[[^\]]+\]\}")
+
+
+def without_tokens(value: str, placeholder: str = "token") -> str:
+    """``value`` with each deploy-time value replaced by ``placeholder``, so that the
+    literal parts of a string such as ``https://${Token[...]}/`` can still be checked."""
+    return _STRING_TOKEN.sub(placeholder, value)

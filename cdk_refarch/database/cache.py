@@ -25,7 +25,13 @@ from cdk_refarch.core.alarms import alarm_topic
 from cdk_refarch.core.tags import tag_pattern
 from cdk_refarch.database.checks import check_cache, check_peers, selected_subnets, warn_when_unreachable
 from cdk_refarch.database.engines import CACHE_ENGINES, PRODUCTION_NODE, SANDBOX_NODE
-from cdk_refarch.database.instance import encryption_key, helper_policy, resource_identifier, security_group
+from cdk_refarch.database.instance import (
+    allow_peer,
+    encryption_key,
+    helper_policy,
+    resource_identifier,
+    security_group,
+)
 from cdk_refarch.database.monitoring import cache_alarms
 from cdk_refarch.database.nag import acknowledge_cache
 from cdk_refarch.database.options import CacheAlarmOptions, CacheOptions
@@ -159,9 +165,10 @@ class Cache(Construct):
         self.user_group.node.add_dependency(self.user, self.default_user)
 
     def allow_from(self, peer: ec2.IConnectable) -> None:
-        """Open the cache port to ``peer``'s security group (and let it reach the port)."""
+        """Open the cache port to ``peer``'s security group (and let it reach the port);
+        see ``instance.allow_peer`` for where the rules go."""
         check_peers([peer])
-        self.security_group.connections.allow_from(peer, ec2.Port.tcp(self._port), f"cache port {self._port}")
+        allow_peer(self.security_group, peer, self._port, f"cache port {self._port}")
         self._peers.append(peer)
 
     def grant_connect(self, grantee: iam.IGrantable) -> iam.Grant:

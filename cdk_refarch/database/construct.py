@@ -248,9 +248,10 @@ class Database(Construct):
 
     def allow_from(self, peer: ec2.IConnectable) -> None:
         """Open the database port (and the cache's, if any) to ``peer``'s security group,
-        and let that group reach them: the three-tier chaining of notes 001:466-496."""
+        and let that group reach them: the three-tier chaining of notes 001:466-496. When
+        ``peer`` is in another stack, the rules go into that stack (``instance.allow_peer``)."""
         check_peers([peer])
-        self.security_group.connections.allow_from(peer, ec2.Port.tcp(self._port), f"database port {self._port}")
+        builders.allow_peer(self.security_group, peer, self._port, f"database port {self._port}")
         if self.cache is not None:
             self.cache.allow_from(peer)
         self._peers.append(peer)

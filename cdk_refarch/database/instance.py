@@ -90,6 +90,21 @@ def security_group(scope: Construct, vpc: ec2.IVpc, *, what: str) -> ec2.Securit
     )
 
 
+def allow_peer(group: ec2.ISecurityGroup, peer: ec2.IConnectable, port: int, description: str) -> None:
+    """Open ``port`` of ``group`` to each security group of ``peer``, and let a peer whose
+    outbound is restricted reach it.
+
+    The ingress rule is a remote rule: when the peer lives in another stack (a stateless
+    tier), the rule goes into that stack, which already depends on this one, so the
+    database's stack never depends on its clients'. A peer that allows all outbound gets
+    no egress rule (CDK would ignore it with a warning).
+    """
+    for peer_group in peer.connections.security_groups:
+        group.add_ingress_rule(peer_group, ec2.Port.tcp(port), description, True)
+        if not peer_group.allow_all_outbound:
+            peer_group.add_egress_rule(group, ec2.Port.tcp(port), description)
+
+
 def monitoring_role(scope: Construct, *, identifier: str) -> iam.Role:
     """Enhanced monitoring's role, usable by RDS only for this account's instances named
     ``identifier...`` (the primary and its replicas)."""

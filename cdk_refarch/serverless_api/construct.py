@@ -195,7 +195,17 @@ class ServerlessApi(Construct):
         }
 
     def _cognito_authorizer(self, options: CognitoOptions, removal_policy: RemovalPolicy) -> apigw.IAuthorizer:
-        self.user_pool = options.existing_user_pool or user_pool(self, options, removal_policy)
+        self.user_pool = options.existing_user_pool
+        if self.user_pool is None:
+            pool = user_pool(self, options, removal_policy)
+            # One public client for SRP sign-in from an app; a site adds its own (site_client).
+            pool.add_client(
+                "Client",
+                auth_flows=cognito.AuthFlow(user_srp=True),
+                generate_secret=False,
+                prevent_user_existence_errors=True,
+            )
+            self.user_pool = pool
         return apigw.CognitoUserPoolsAuthorizer(self, "Authorizer", cognito_user_pools=[self.user_pool])
 
     def _table(self, options: TableOptions | None, removal_policy: RemovalPolicy) -> dynamodb.ITableV2:

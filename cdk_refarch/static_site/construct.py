@@ -12,11 +12,16 @@ practice (see ``shared/PRACTICES.md``):
   so a content deployment invalidates the distribution.
 - Access logs use CloudFront's standard logging v2 (delivered by CloudWatch Logs, the
   bucket granted by policy), not the legacy logging that needs ACLs on the log bucket.
+- An API behind the site (``api=ApiRoute(...)``) shares the site's origin, so the page
+  needs no CORS (notes 003:1594 use CORS for a page calling an API elsewhere).
 """
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_kms as kms
@@ -27,34 +32,26 @@ from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
 from cdk_refarch.core.buckets import AccessLogBucket
-from cdk_refarch.core.front_door import (
-    FrontDoorOptions,
-    acknowledge_no_waf,
-    alias_records,
-    front_door_certificate,
-    front_door_web_acl,
-)
-from cdk_refarch.core.nag import acknowledge
+from cdk_refarch.core.front_door import FrontDoorOptions, alias_records, front_door_certificate, front_door_web_acl
 from cdk_refarch.core.tags import tag_pattern
 from cdk_refarch.core.waf import CLOUDFRONT_REGION, WebAcl
-from cdk_refarch.static_site.builders import (
-    content_bucket,
-    error_responses,
-    security_headers,
-    site_deployment,
-    standard_logging,
-)
-from cdk_refarch.static_site.checks import DEFAULT_CONTENT_SECURITY_POLICY, check_static_site
+from cdk_refarch.static_site.api_route import ApiRoute, api_behavior
+from cdk_refarch.static_site.builders import content_bucket, error_responses, security_headers, standard_logging
+from cdk_refarch.static_site.checks import DEFAULT_CONTENT_SECURITY_POLICY, check_static_site, with_connect_sources
+from cdk_refarch.static_site.deployment import site_deployment
+from cdk_refarch.static_site.nag import acknowledge_site
 
-__all__ = ["CLOUDFRONT_REGION", "DEFAULT_CONTENT_SECURITY_POLICY", "StaticSite"]
+__all__ = ["CLOUDFRONT_REGION", "DEFAULT_CONTENT_SECURITY_POLICY", "ApiRoute", "StaticSite"]
 
 
 class StaticSite(Construct):
-    """A static website: private S3 bucket, CloudFront with OAC, optional domain and WAF.
+    """A static website: private S3 bucket, CloudFront with OAC, optional domain, WAF and
+    an API behind the same distribution.
 
     Attributes: ``bucket``, ``distribution``, ``log_bucket`` (``None`` without access
     logs), ``web_acl`` (only when created here), ``certificate`` (only with a domain),
-    ``deployment`` (only with ``site_sources``), ``url``.
+    ``deployment`` (only with ``site_sources``), ``api_function`` (the CloudFront
+    Function that strips the API's prefix, only with ``api``), ``url``.
 
     Every default and the reason for it is listed in ``cdk_refarch/static_site/README.md``.
     """
@@ -67,6 +64,8 @@ class StaticSite(Construct):
         construct_id: str,
         *,
         site_sources: str | None = None,
+        site_exclude: Sequence[str] = (),
+        extra_files: Mapping[str, Mapping[str, Any]] | None = None,
         existing_bucket: s3.IBucket | None = None,
         encryption_key: kms.IKey | None = None,
         access_logs: bool = True,
@@ -78,10 +77,13 @@ class StaticSite(Construct):
         geo_restriction: cloudfront.GeoRestriction | None = None,
         price_class: cloudfront.PriceClass = cloudfront.PriceClass.PRICE_CLASS_100,
         content_security_policy: str | None = DEFAULT_CONTENT_SECURITY_POLICY,
+        connect_sources: Sequence[str] = (),
+        api: ApiRoute | None = None,
         log_retention_days: int = 365,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        exclude, connect, files = tuple(site_exclude), tuple(connect_sources), dict(extra_files or {})
         check_static_site(
             self,
             site_sources=site_sources,
@@ -94,6 +96,10 @@ class StaticSite(Construct):
             error_page=error_page,
             front_door=front_door,
             content_security_policy=content_security_policy,
+            connect_sources=connect,
+            site_exclude=exclude,
+            extra_files=files,
+            api=api,
             log_retention_days=log_retention_days,
         )
         tag_pattern(self)
@@ -127,7 +133,8 @@ class StaticSite(Construct):
             error_page=error_page,
             geo_restriction=geo_restriction,
             price_class=price_class,
-            content_security_policy=content_security_policy,
+            content_security_policy=with_connect_sources(content_security_policy, connect),
+            api=api,
         )
         if self.log_bucket is not None:
             standard_logging(self, self.distribution, self.log_bucket)
@@ -137,12 +144,21 @@ class StaticSite(Construct):
             self.deployment = site_deployment(
                 self,
                 site_sources,
+                exclude=exclude,
+                extra_files=files,
                 bucket=self.bucket,
                 distribution=self.distribution,
                 log_retention_days=log_retention_days,
                 removal_policy=removal_policy,
             )
-        self._acknowledge(front_door, geo_restriction, encryption_key)
+        acknowledge_site(
+            self,
+            self.distribution,
+            front_door=front_door,
+            log_bucket=self.log_bucket,
+            geo_restriction=geo_restriction,
+            encryption_key=encryption_key,
+        )
         self.url = f"https://{front_door.domain_name or self.distribution.distribution_domain_name}"
 
     def _distribution(
@@ -156,7 +172,14 @@ class StaticSite(Construct):
         geo_restriction: cloudfront.GeoRestriction | None,
         price_class: cloudfront.PriceClass,
         content_security_policy: str | None,
+        api: ApiRoute | None,
     ) -> cloudfront.Distribution:
+        headers = security_headers(self, content_security_policy)
+        self.api_function: cloudfront.Function | None = None
+        behaviors = None
+        if api is not None:
+            behavior, self.api_function = api_behavior(self, api, headers)
+            behaviors = {api.path_pattern: behavior}
         return cloudfront.Distribution(
             self,
             "Distribution",
@@ -167,9 +190,10 @@ class StaticSite(Construct):
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
                 cached_methods=cloudfront.CachedMethods.CACHE_GET_HEAD,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                response_headers_policy=security_headers(self, content_security_policy),
+                response_headers_policy=headers,
                 compress=True,
             ),
+            additional_behaviors=behaviors,
             default_root_object=default_root_object,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             enable_ipv6=True,
@@ -182,42 +206,3 @@ class StaticSite(Construct):
             geo_restriction=geo_restriction,
             error_responses=error_responses(single_page_app, error_page),
         )
-
-    def _acknowledge(
-        self,
-        front_door: FrontDoorOptions,
-        geo_restriction: cloudfront.GeoRestriction | None,
-        encryption_key: kms.IKey | None,
-    ) -> None:
-        acknowledge_no_waf(self.distribution, front_door, "AwsSolutions-CFR2")
-        if self.log_bucket is not None:
-            acknowledge(
-                self.distribution,
-                "AwsSolutions-CFR3",
-                "Access logs use CloudFront standard logging v2 (AWS::Logs::Delivery to the log "
-                "bucket, next to the distribution); this rule only recognises legacy logging, "
-                "which needs ACLs on the log bucket.",
-            )
-        if geo_restriction is None:
-            acknowledge(
-                self.distribution,
-                "AwsSolutions-CFR1",
-                "A public website is served worldwide by design; pass geo_restriction to limit "
-                "the countries that can reach it.",
-            )
-        if front_door.domain_name is None:
-            acknowledge(
-                self.distribution,
-                "AwsSolutions-CFR4",
-                "Without a custom domain CloudFront serves its default *.cloudfront.net "
-                "certificate, whose TLS policy CloudFront fixes; with domain_name the "
-                "distribution requires TLSv1.2_2021.",
-            )
-        if encryption_key is not None:
-            acknowledge(
-                Stack.of(self),
-                "@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac",
-                "The key policy lets CloudFront decrypt for distributions of this account only "
-                "(AWS:SourceArn arn:aws:cloudfront::ACCOUNT:distribution/*); naming the one "
-                "distribution would make a cycle (key -> distribution -> bucket -> key).",
-            )

@@ -1,9 +1,10 @@
 """Smoke checks of the ``serverless-api`` pattern (see ``deploy/smoke/__init__.py``).
 
 On both targets: the function's runtime, architecture, tracing, layer and its wiring to
-the items table; the API's endpoint type, routes with IAM authorization, validator,
-body models and stage; the alarms. In a real account also an IAM-signed round trip
-through the deployed URL: create, get, list, delete, and a 403 without a signature.
+the items table; the API's endpoint type, routes with the template's authorization (IAM
+or a Cognito authorizer), validator, body models and stage; the alarms. In a real
+account also, for an IAM-authorized API, a signed round trip through the deployed URL
+(create, get, list, delete), and a refusal without a signature (403) or token (401).
 """
 
 from __future__ import annotations
@@ -69,9 +70,23 @@ def check_api_is_regional(ctx: SmokeContext) -> None:
     assert api["endpointConfiguration"]["types"] == ["REGIONAL"], api["endpointConfiguration"]
 
 
-def check_api_routes_require_iam_and_validation(ctx: SmokeContext) -> None:
+def _authorization(ctx: SmokeContext) -> str:
+    """The routes' authorization type, as the template gives it (one for every route)."""
+    resources = ctx.template["Resources"]
+    found = {
+        resources[key]["Properties"].get("AuthorizationType", "NONE")
+        for key in ctx.logical_ids("AWS::ApiGateway::Method")
+        if resources[key]["Properties"]["HttpMethod"] != "OPTIONS"
+    }
+    assert len(found) == 1, f"the routes mix authorization types: {sorted(found)}"
+    return found.pop()
+
+
+def check_api_routes_require_authorization_and_validation(ctx: SmokeContext) -> None:
     client = ctx.client("apigateway")
     api_id = _api_id(ctx)
+    wanted = _authorization(ctx)
+    assert wanted in ("AWS_IAM", "COGNITO_USER_POOLS"), f"the routes' authorization is {wanted}"
     validators = client.get_request_validators(restApiId=api_id)["items"]
     assert [(v["validateRequestBody"], v["validateRequestParameters"]) for v in validators] == [(True, True)]
     found = set()
@@ -85,7 +100,10 @@ def check_api_routes_require_iam_and_validation(ctx: SmokeContext) -> None:
                 if "authorizationType" in detail
                 else client.get_method(restApiId=api_id, resourceId=resource["id"], httpMethod=method)
             )
-            assert method_detail["authorizationType"] == "AWS_IAM", (resource["path"], method, method_detail)
+            assert method_detail["authorizationType"] == wanted, (resource["path"], method, method_detail)
+            if wanted == "COGNITO_USER_POOLS":
+                assert method_detail.get("authorizerId"), (resource["path"], method, "no authorizer")
+                assert not method_detail.get("authorizationScopes"), "scopes would refuse the site's ID tokens"
             assert method_detail.get("requestValidatorId") == validators[0]["id"], (resource["path"], method)
     assert found == ROUTES, f"routes: {sorted(found)}"
 
@@ -129,6 +147,8 @@ def check_alarm_topic_mails_the_alarm_email(ctx: SmokeContext) -> None:
 
 def check_signed_round_trip(ctx: SmokeContext) -> None:
     ctx.require_aws("calling the API")
+    if _authorization(ctx) != "AWS_IAM":
+        raise SmokeSkip("the API takes Cognito ID tokens, not IAM signatures: sign in on the site to call it")
     base = _api_url(ctx)
     created = _signed(ctx, "POST", f"{base}{CONTRACT.ITEMS_PATH}", {"name": "smoke test", "tags": ["smoke"]})
     assert created[0] == 201, created
@@ -152,7 +172,9 @@ def check_unsigned_requests_are_refused(ctx: SmokeContext) -> None:
         with urllib.request.urlopen(_api_url(ctx) + CONTRACT.ITEMS_PATH, timeout=30) as response:
             raise AssertionError(f"an unsigned request was answered {response.status}")
     except urllib.error.HTTPError as error:
-        assert error.code == 403, error.code
+        # IAM refuses a missing signature with 403, a Cognito authorizer a missing token with 401.
+        wanted = 403 if _authorization(ctx) == "AWS_IAM" else 401
+        assert error.code == wanted, (error.code, wanted)
 
 
 def _signed(ctx: SmokeContext, method: str, url: str, body: Any = None) -> tuple[int, Any]:

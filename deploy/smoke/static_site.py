@@ -2,10 +2,13 @@
 
 On both targets: the content bucket's encryption, versioning, public access block and
 TLS-only policy; the site's files, byte for byte, as the bucket deployment uploaded
-them; the access-log bucket, which receives S3 access logs and CloudFront's standard
-logs (v2: delivery source, destination and delivery); the distribution (origin through its OAC, root object,
-HTTPS redirect, 404 page) and its invalidation. In a real account also the
-response headers policy, and live traffic: the page, its security headers, the 404.
+them (``site/`` without ``site/app/`` for the static website; ``site/app/`` and its
+``config.json`` for the serverless web app); the access-log bucket, which receives S3
+access logs and CloudFront's standard logs (v2: delivery source, destination and
+delivery); the distribution (origin through its OAC, root object, HTTPS redirect, 404
+page where the site has one, the API behaviour where it has one) and its invalidation.
+In a real account also the response headers policy, and live traffic: the page, its
+security headers, a missing page, and the API refusing a request without a token.
 """
 
 from __future__ import annotations
@@ -17,10 +20,16 @@ import urllib.request
 from typing import Any
 
 from deploy.isolation import ROOT
-from deploy.smoke import SmokeContext
+from deploy.smoke import SmokeContext, SmokeSkip
 
 SITE = ROOT / "site"
-SITE_FILES = {"index.html": "text/html", "404.html": "text/html", "styles.css": "text/css"}
+#: The web app's folder of site/: the serverless web app's site, left out of the static website.
+WEB_APP = SITE / "app"
+#: What each kind of file's Content-Type must contain (JavaScript's differs between tools).
+CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "javascript"}
+WEB_APP_CONFIG = "config.json"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 SECURITY_HEADERS = {
     "strict-transport-security": "max-age=63072000; includeSubDomains",
     "x-content-type-options": "nosniff",
@@ -45,6 +54,23 @@ def _bucket(ctx: SmokeContext) -> str:
 def _distribution(ctx: SmokeContext) -> dict[str, Any]:
     response = ctx.client("cloudfront").get_distribution(Id=_distribution_id(ctx))
     return dict(response["Distribution"])
+
+
+def _distribution_config_of_template(ctx: SmokeContext) -> dict[str, Any]:
+    (logical_id,) = ctx.tagged("AWS::CloudFront::Distribution")
+    return dict(ctx.template["Resources"][logical_id]["Properties"]["DistributionConfig"])
+
+
+def _is_web_app(ctx: SmokeContext) -> bool:
+    """The serverless web app's site: the one that routes an API behind its distribution."""
+    return bool(_distribution_config_of_template(ctx).get("CacheBehaviors"))
+
+
+def _site_files(ctx: SmokeContext) -> dict[str, Any]:
+    """Object key -> local file the deployment uploaded."""
+    folder = WEB_APP if _is_web_app(ctx) else SITE
+    files = {str(path.relative_to(folder)): path for path in folder.rglob("*") if path.is_file()}
+    return {key: path for key, path in files.items() if folder != SITE or not key.startswith(f"{WEB_APP.name}/")}
 
 
 def _site_url(ctx: SmokeContext) -> str:
@@ -82,10 +108,28 @@ def check_content_bucket_policy_denies_plain_http(ctx: SmokeContext) -> None:
 
 def check_site_files_are_deployed(ctx: SmokeContext) -> None:
     s3 = ctx.client("s3")
-    for name, content_type in SITE_FILES.items():
+    files = _site_files(ctx)
+    for name, path in files.items():
         response = s3.get_object(Bucket=_bucket(ctx), Key=name)
-        assert response["Body"].read() == (SITE / name).read_bytes(), f"{name} differs from site/{name}"
-        assert response["ContentType"].startswith(content_type), f"{name} is served as {response['ContentType']}"
+        assert response["Body"].read() == path.read_bytes(), f"{name} differs from {path.relative_to(ROOT)}"
+        wanted = CONTENT_TYPES.get(path.suffix, "")
+        assert wanted in response["ContentType"], f"{name} is served as {response['ContentType']}"
+    listed = s3.list_objects_v2(Bucket=_bucket(ctx)).get("Contents", [])
+    extra = sorted({item["Key"] for item in listed} - set(files) - {WEB_APP_CONFIG})
+    assert extra == [], f"the bucket holds files the site does not have: {extra}"
+
+
+def check_web_app_config_names_the_login_and_the_api(ctx: SmokeContext) -> None:
+    if not _is_web_app(ctx):
+        raise SmokeSkip("the static website has no config.json: it signs nobody in")
+    body = ctx.client("s3").get_object(Bucket=_bucket(ctx), Key=WEB_APP_CONFIG)["Body"].read()
+    config = json.loads(body)
+    assert sorted(config) == ["apiBase", "authority", "clientId", "redirectPath", "scopes"], config
+    assert (config["apiBase"], config["redirectPath"], config["scopes"]) == ("/api", "/", ["openid", "email"]), config
+    assert config["authority"].startswith("https://"), config["authority"]
+    assert config["authority"].endswith(f".auth.{ctx.region}.amazoncognito.com"), config["authority"]
+    (client,) = ctx.logical_ids("AWS::Cognito::UserPoolClient")
+    assert config["clientId"] == ctx.resources.get(client, f"skipped-{client}"), config["clientId"]
 
 
 def check_access_logs_go_to_the_log_bucket(ctx: SmokeContext) -> None:
@@ -113,10 +157,10 @@ def check_distribution_logs_to_the_log_bucket_through_standard_logging_v2(ctx: S
 
 def check_distribution_reads_the_bucket_through_its_oac(ctx: SmokeContext) -> None:
     config = _distribution(ctx)["DistributionConfig"]
-    origins = config["Origins"]["Items"]
-    assert len(origins) == 1, f"expected one origin, got {len(origins)}"
+    bucket_domain = f"{_bucket(ctx)}.s3.{ctx.region}.amazonaws.com"
+    origins = [origin for origin in config["Origins"]["Items"] if origin["DomainName"] == bucket_domain]
+    assert len(origins) == 1, f"expected one origin for {bucket_domain}, got {config['Origins']['Items']}"
     origin = origins[0]
-    assert origin["DomainName"] == f"{_bucket(ctx)}.s3.{ctx.region}.amazonaws.com", origin["DomainName"]
     oac_id = ctx.only("AWS::CloudFront::OriginAccessControl")
     assert origin.get("OriginAccessControlId") == oac_id, f"the origin uses OAC {origin.get('OriginAccessControlId')!r}"
     oac = ctx.client("cloudfront").get_origin_access_control(Id=oac_id)["OriginAccessControl"]
@@ -139,8 +183,36 @@ def check_distribution_defaults(ctx: SmokeContext) -> None:
     errors = {
         item["ErrorCode"]: item.get("ResponsePagePath") for item in config["CustomErrorResponses"].get("Items", [])
     }
-    assert errors.get(404) == "/404.html", f"custom error responses: {errors}"
+    # Error pages would replace the API's own answers too: the web app has none.
+    wanted = {} if _is_web_app(ctx) else {403: "/404.html", 404: "/404.html"}
+    assert errors == wanted, f"custom error responses: {errors}"
     assert not config.get("Logging", {}).get("Enabled"), "legacy logging is on; the site uses standard logging v2"
+
+
+def check_api_behaviour_reaches_the_api_uncached(ctx: SmokeContext) -> None:
+    if not _is_web_app(ctx):
+        raise SmokeSkip("the static website routes no API")
+    config = _distribution(ctx)["DistributionConfig"]
+    behaviors = config.get("CacheBehaviors", {}).get("Items") or []
+    assert [b["PathPattern"] for b in behaviors] == ["/api/*"], behaviors
+    (behavior,) = behaviors
+    assert behavior["ViewerProtocolPolicy"] == "https-only", behavior
+    assert behavior.get("CachePolicyId") == CACHING_DISABLED, behavior
+    assert behavior.get("OriginRequestPolicyId") == ALL_VIEWER_EXCEPT_HOST_HEADER, behavior
+    assert sorted(behavior["AllowedMethods"]["Items"]) == ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+    (origin,) = [o for o in config["Origins"]["Items"] if o["Id"] == behavior["TargetOriginId"]]
+    assert ".execute-api." in origin["DomainName"], origin["DomainName"]
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only", origin
+
+
+def check_api_prefix_function_runs_on_viewer_requests(ctx: SmokeContext) -> None:
+    if not _is_web_app(ctx):
+        raise SmokeSkip("the static website routes no API")
+    (function_id,) = ctx.logical_ids("AWS::CloudFront::Function")
+    ctx.physical_id(function_id)  # skips where the emulator could not create the function
+    (behavior,) = _distribution(ctx)["DistributionConfig"]["CacheBehaviors"]["Items"]
+    associations = behavior.get("FunctionAssociations", {}).get("Items") or []
+    assert [a["EventType"] for a in associations] == ["viewer-request"], associations
 
 
 def check_deployment_invalidated_the_distribution(ctx: SmokeContext) -> None:
@@ -167,7 +239,8 @@ def check_response_headers_policy(ctx: SmokeContext) -> None:
 def check_site_answers_with_security_headers(ctx: SmokeContext) -> None:
     ctx.require_aws("GET of the site over CloudFront")
     status, headers, body = _get(_site_url(ctx), expected=200)
-    assert "It works." in body, f"the home page does not say 'It works.': {body[:200]!r}"
+    index = _site_files(ctx)["index.html"].read_text()
+    assert body == index, f"the home page is not the deployed index.html: {body[:200]!r}"
     for name, value in SECURITY_HEADERS.items():
         assert headers.get(name) == value, f"{name}: {headers.get(name)!r}, expected {value!r}"
     assert headers.get("content-security-policy", "").startswith("default-src 'self'"), headers
@@ -175,8 +248,20 @@ def check_site_answers_with_security_headers(ctx: SmokeContext) -> None:
 
 def check_missing_page_answers_404(ctx: SmokeContext) -> None:
     ctx.require_aws("GET of a missing page over CloudFront")
+    if _is_web_app(ctx):
+        # No error page (it would replace the API's answers): S3's own 403 for a missing key.
+        _get(_site_url(ctx) + "/missing-page", expected=403)
+        return
     status, _, body = _get(_site_url(ctx) + "/missing-page", expected=404)
     assert "Page not found" in body, f"the 404 answer is not site/404.html: {body[:200]!r}"
+
+
+def check_api_refuses_a_request_without_a_token(ctx: SmokeContext) -> None:
+    ctx.require_aws("a request to /api over CloudFront")
+    if not _is_web_app(ctx):
+        raise SmokeSkip("the static website routes no API")
+    # Through the distribution, its prefix function and API Gateway's Cognito authorizer.
+    _get(_site_url(ctx) + "/api/items", expected=401)
 
 
 def _get(url: str, expected: int) -> tuple[int, dict[str, str], str]:

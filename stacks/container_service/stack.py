@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from cdk_refarch import Network
+from cdk_refarch import Database, Network
 from cdk_refarch.container_service import ContainerService
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
+from stacks.alarms.stack import alarm_destination
 from stacks.container_service.settings import SETTINGS
 from stacks.domains import Domain, load_balancer_front_door
 from stacks.stages import StageSettings, for_stage
@@ -18,7 +20,8 @@ class ContainerServiceStack(Stack):
     registry image (asset images need Docker, which the sandbox does not have).
 
     Without a domain the load balancer serves plain HTTP (a notice at synth), which
-    ``make deploy STAGE=production`` refuses.
+    ``make deploy STAGE=production`` refuses. Its alarms notify ``alarm_topic`` (the
+    application's); without one, a topic of its own mailing the stage's alarm e-mail.
     """
 
     def __init__(
@@ -29,6 +32,8 @@ class ContainerServiceStack(Stack):
         stage: StageSettings,
         network: Network,
         domain: Domain | None = None,
+        database: Database | None = None,
+        alarm_topic: sns.ITopic | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -45,8 +50,10 @@ class ContainerServiceStack(Stack):
             capacity=settings.capacity,
             front_door=front_door,
             load_balancer=load_balancer,
-            alarms=TierAlarmOptions(email=stage.alarm_email),
+            alarms=TierAlarmOptions(**alarm_destination(stage, alarm_topic)),
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )
+        if database is not None:
+            database.allow_from(self.service.security_group)
         CfnOutput(self, "Url", value=self.service.url or "", description="The service's address")

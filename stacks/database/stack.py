@@ -1,16 +1,15 @@
 """The database stack: ``Database`` (RDS and a cache) in the network stack's isolated
-subnets, open only to the compute tiers' security groups."""
+subnets, open only to the tiers that ask (``Database.allow_from``, from their stacks)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aws_cdk import CfnOutput, Stack
-from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from cdk_refarch import Network
 from cdk_refarch.database import Database, DatabaseAlarmOptions
+from stacks.alarms.stack import alarm_destination
 from stacks.database.settings import SETTINGS
 from stacks.stages import StageSettings, for_stage
 
@@ -20,9 +19,14 @@ class DatabaseStack(Stack):
     production; single-AZ and one cache node in the sandbox, which is the construct's
     non-production profile (7-day backups, no deletion protection, deleted with the stack).
 
-    ``app_security_groups`` are the tiers that connect (the web tier's instances, the
-    container service's tasks): three-tier chaining, each on the database's and the
-    cache's port only, never from an address range.
+    The tiers that connect (the web tier's instances, the container service's tasks)
+    call ``database.allow_from`` in their own stacks, which depend on this one: three-tier
+    chaining, on the database's and the cache's port only, never from an address range,
+    and this stateful stack never depends on a stateless one.
+
+    The database's and the cache's alarms notify ``alarm_topic`` (the application's,
+    from its stateful alarm stack); without one, a topic of its own mailing the stage's
+    alarm e-mail.
     """
 
     def __init__(
@@ -32,7 +36,7 @@ class DatabaseStack(Stack):
         *,
         stage: StageSettings,
         network: Network,
-        app_security_groups: Sequence[ec2.ISecurityGroup],
+        alarm_topic: sns.ITopic | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -42,9 +46,8 @@ class DatabaseStack(Stack):
             "Database",
             vpc=network.vpc,
             production=settings.production,
-            allowed_peers=app_security_groups,
             cache=settings.cache,
-            alarms=DatabaseAlarmOptions(email=stage.alarm_email),
+            alarms=DatabaseAlarmOptions(**alarm_destination(stage, alarm_topic)),
             log_retention_days=stage.log_retention_days,
         )
         CfnOutput(self, "Endpoint", value=self.database.endpoint.socket_address, description="host:port")

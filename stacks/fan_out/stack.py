@@ -5,9 +5,11 @@ from __future__ import annotations
 from types import ModuleType
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from cdk_refarch.fan_out import FanOut, FanOutAlarmOptions, FilterPolicy, QueueOptions
+from stacks.alarms.stack import alarm_destination
 from stacks.contracts import load_contract
 from stacks.stages import StageSettings
 
@@ -24,9 +26,19 @@ class FanOutStack(Stack):
 
     The queues keep their messages for the consumers of the reference applications; in
     this stack nobody consumes them yet, so their age alarm tells when one backs up.
+    The alarms notify ``alarm_topic`` (the application's); without one, a topic of its own
+    mailing the stage's alarm e-mail.
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, stage: StageSettings, **kwargs: object) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: StageSettings,
+        alarm_topic: sns.ITopic | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         contract = uploads_contract()
         self.fan_out = FanOut(
@@ -42,7 +54,7 @@ class FanOutStack(Stack):
                     }
                 ),
             },
-            alarms=FanOutAlarmOptions(email=stage.alarm_email),
+            alarms=FanOutAlarmOptions(**alarm_destination(stage, alarm_topic)),
             removal_policy=stage.removal_policy,
         )
         CfnOutput(self, "TopicArn", value=self.fan_out.topic.topic_arn, description="Publish events here")

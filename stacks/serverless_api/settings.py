@@ -15,13 +15,16 @@ class ServerlessApiSettings:
         new account's small concurrency quota cannot reserve any.
     :param cors_origins: browser origins the API answers; the sandbox allows a local
         front-end dev server, production none until a site is named.
-    :param deletion_protection: the table refuses deletion while on.
+    :param deletion_protection: the table and the user pool refuse deletion while on.
+    :param mfa_required: every user of the pool signs in with a TOTP app as well; off in
+        the sandbox, where users are the developers' own test users.
     """
 
     throttle: Throttle
     reserved_concurrency: int | None
     cors_origins: tuple[str, ...]
     deletion_protection: bool
+    mfa_required: bool
 
 
 SETTINGS = {
@@ -30,11 +33,13 @@ SETTINGS = {
         reserved_concurrency=None,
         cors_origins=("http://localhost:5173",),
         deletion_protection=False,
+        mfa_required=False,
     ),
     "production": ServerlessApiSettings(
         throttle=Throttle(rate_limit=100, burst_limit=200),
         reserved_concurrency=50,
         cors_origins=(),
         deletion_protection=True,
+        mfa_required=True,
     ),
 }

@@ -1,12 +1,25 @@
-"""The items service: a stateful stack (the table) and a stateless one (API + Lambda)."""
+"""The items service: a stateful stack (the table and the users) and a stateless one
+(API + Lambda), which takes the users' ID tokens."""
 
 from __future__ import annotations
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from cdk_refarch import AlarmOptions, ApiFunction, DynamoTable, FrontDoorOptions, Route, ServerlessApi, TableOptions
+from cdk_refarch import (
+    AlarmOptions,
+    ApiAuthorization,
+    ApiFunction,
+    CognitoOptions,
+    DynamoTable,
+    FrontDoorOptions,
+    Route,
+    ServerlessApi,
+    TableOptions,
+)
+from cdk_refarch.serverless_api.auth import managed_login_domain, user_pool
 from stacks.serverless_api.contract import ITEMS_CODE, items_contract
 from stacks.serverless_api.settings import SETTINGS
 from stacks.stages import StageSettings, for_stage
@@ -27,24 +40,37 @@ def item_routes() -> list[Route]:
 
 
 class ServerlessDataStack(Stack):
-    """The items table, apart from the API so the API can be replaced freely."""
+    """The items table and the user pool (with its managed login domain), apart from the
+    API and the site so those can be replaced freely: both hold data."""
 
     def __init__(self, scope: Construct, construct_id: str, *, stage: StageSettings, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        settings = for_stage(SETTINGS, stage)
         self.items = DynamoTable(
             self,
             "Items",
             options=TableOptions(
                 partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
-                deletion_protection=for_stage(SETTINGS, stage).deletion_protection,
+                deletion_protection=settings.deletion_protection,
             ),
             removal_policy=stage.removal_policy,
         )
+        self.user_pool = user_pool(
+            self,
+            CognitoOptions(mfa_required=settings.mfa_required),
+            stage.removal_policy,
+            deletion_protection=settings.deletion_protection,
+        )
+        self.login_domain = managed_login_domain(self.user_pool)
         CfnOutput(self, "TableName", value=self.items.table.table_name, description="The items table")
+        CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id, description="The users (no self sign-up)")
+        CfnOutput(self, "LoginUrl", value=self.login_domain.base_url(), description="Managed login's domain")
 
 
 class ServerlessApiStack(Stack):
-    """The items REST API and its function, on the table of ``ServerlessDataStack``."""
+    """The items REST API and its function, on the table of ``ServerlessDataStack``; callers
+    send an ID token of its user pool (no scopes on the methods, so the ID token is the
+    one the authorizer takes)."""
 
     def __init__(
         self,
@@ -53,6 +79,7 @@ class ServerlessApiStack(Stack):
         *,
         stage: StageSettings,
         table: dynamodb.ITableV2,
+        user_pool: cognito.IUserPool,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -72,6 +99,8 @@ class ServerlessApiStack(Stack):
             },
             routes=item_routes(),
             existing_table=table,
+            authorization=ApiAuthorization.COGNITO,
+            cognito_options=CognitoOptions(existing_user_pool=user_pool),
             cors_origins=settings.cors_origins,
             cors_allow_headers=contract.CORS_ALLOW_HEADERS,
             table_name_variable=contract.ENV_TABLE_NAME,
@@ -82,5 +111,5 @@ class ServerlessApiStack(Stack):
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )
-        CfnOutput(self, "ApiUrl", value=self.service.url, description="The API's base URL (IAM-signed requests)")
+        CfnOutput(self, "ApiUrl", value=self.service.url, description="The API's base URL (Cognito ID tokens)")
         CfnOutput(self, "FunctionName", value=self.service.function.function_name, description="The items function")

@@ -1,4 +1,5 @@
-"""The static website stack: ``StaticSite`` serving the files in ``site/``."""
+"""The static website stack: ``StaticSite`` serving the files in ``site/`` but the web
+app's own folder (``site/app/``, which ``WebAppSiteStack`` serves)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from stacks.stages import StageSettings, for_stage
 from stacks.static_site.settings import SETTINGS
 
 SITE_SOURCES = str(Path(__file__).resolve().parents[2] / "site")
+#: The serverless web app's front end, a folder of ``site/``: not part of the static website.
+WEB_APP_FOLDER = "app"
 
 
 class StaticSiteStack(Stack):
@@ -31,6 +34,7 @@ class StaticSiteStack(Stack):
         stage: StageSettings,
         domain: Domain | None = None,
         site_sources: str = SITE_SOURCES,
+        site_exclude: tuple[str, ...] = (WEB_APP_FOLDER,),
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -39,6 +43,7 @@ class StaticSiteStack(Stack):
             self,
             "Site",
             site_sources=site_sources,
+            site_exclude=site_exclude,
             error_page="404.html",
             front_door=front_door_for(self, domain, stage.web_acl_options()),
             price_class=settings.price_class,

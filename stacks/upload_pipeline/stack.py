@@ -8,6 +8,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from cdk_refarch.upload_pipeline import HandlerVariables, UploadAlarmOptions, UploadPipeline
+from stacks.alarms.stack import alarm_destination
 from stacks.contracts import RUNTIME, load_contract
 from stacks.stages import StageSettings, for_stage
 from stacks.upload_pipeline.settings import SETTINGS
@@ -17,7 +18,8 @@ UPLOADS_CODE = str(RUNTIME / "uploads")
 
 class UploadPipelineStack(Stack):
     """Uploads under ``uploads/`` become records in a table and events on ``event_topic``
-    (the fan-out stack's topic, under its key)."""
+    (the fan-out stack's topic, under its key). Its alarms notify ``alarm_topic`` (the
+    application's); without one, a topic of its own mailing the stage's alarm e-mail."""
 
     def __init__(
         self,
@@ -27,6 +29,7 @@ class UploadPipelineStack(Stack):
         stage: StageSettings,
         event_topic: sns.ITopic,
         event_topic_key: kms.IKey,
+        alarm_topic: sns.ITopic | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -54,7 +57,7 @@ class UploadPipelineStack(Stack):
             ),
             reserved_concurrency=settings.reserved_concurrency,
             deletion_protection=settings.deletion_protection,
-            alarms=UploadAlarmOptions(email=stage.alarm_email),
+            alarms=UploadAlarmOptions(**alarm_destination(stage, alarm_topic)),
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )

@@ -5,12 +5,14 @@ from __future__ import annotations
 from types import ModuleType
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from cdk_refarch import Network
+from cdk_refarch import Database, Network
 from cdk_refarch.core.capacity import HealthCheckOptions
 from cdk_refarch.core.load_balancer_alarms import TierAlarmOptions
 from cdk_refarch.web_tier import WebAppOptions, WebTier
+from stacks.alarms.stack import alarm_destination
 from stacks.contracts import RUNTIME, load_contract
 from stacks.domains import Domain, load_balancer_front_door
 from stacks.stages import StageSettings, for_stage
@@ -28,7 +30,9 @@ class WebTierStack(Stack):
     """The load-balanced web tier, in the network stack's workload subnets.
 
     With a domain the load balancer serves HTTPS; without one it serves plain HTTP
-    (a notice at synth), which ``make deploy STAGE=production`` refuses.
+    (a notice at synth), which ``make deploy STAGE=production`` refuses. Its alarms notify
+    ``alarm_topic`` (the application's); without one, a topic of its own mailing the
+    stage's alarm e-mail.
     """
 
     def __init__(
@@ -39,6 +43,8 @@ class WebTierStack(Stack):
         stage: StageSettings,
         network: Network,
         domain: Domain | None = None,
+        database: Database | None = None,
+        alarm_topic: sns.ITopic | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -62,8 +68,10 @@ class WebTierStack(Stack):
             health_check=HealthCheckOptions(path=contract.HEALTH_PATH),
             instance_type=settings.instance_type,
             capacity=settings.capacity,
-            alarms=TierAlarmOptions(email=stage.alarm_email),
+            alarms=TierAlarmOptions(**alarm_destination(stage, alarm_topic)),
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )
+        if database is not None:
+            database.allow_from(self.web.security_group)
         CfnOutput(self, "Url", value=self.web.url, description="The web tier's address")

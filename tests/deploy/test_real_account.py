@@ -147,16 +147,29 @@ def _real_account_or_skip() -> None:
             "sandbox account are set and `make deploy STAGE=sandbox` has run (or run `make smoke STAGE=sandbox`)"
         )
     try:
-        session.client("cloudformation", region_name="us-east-1").describe_stacks(StackName="sandbox-static-site")
+        session.client("cloudformation", region_name="us-east-1").describe_stacks(
+            StackName="StaticWebsite-Sandbox-Site"
+        )
     except Exception as error:  # noqa: BLE001 - any reason AWS cannot show the stack means: nothing to check
-        pytest.skip(f"sandbox-static-site is not readable in the account of these credentials ({error})")
+        pytest.skip(f"StaticWebsite-Sandbox-Site is not readable in the account of these credentials ({error})")
 
 
 @pytest.mark.aws
 def test_static_site_smoke_checks_pass_in_a_real_account() -> None:
     _real_account_or_skip()
     result = subprocess.run(
-        [sys.executable, "-m", "deploy.cli", "smoke", "--stage", "sandbox", "--stacks", "StaticSite"],
+        [
+            sys.executable,
+            "-m",
+            "deploy.cli",
+            "smoke",
+            "--stage",
+            "sandbox",
+            "--application",
+            "static-website",
+            "--stacks",
+            "StaticWebsite-Sandbox-Site",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -139,23 +139,41 @@ def test_smoke_checks_are_found_by_the_pattern_tag(sandbox: Sandbox) -> None:
     found = {entry["stack_id"]: entry["smoke"]["modules"] for entry in sandbox.report["stacks"]}
     assert found == {
         "Account": ["deploy.smoke.account_baseline"],
-        "StaticSite": ["deploy.smoke.static_site"],
-        "ServerlessApiData": ["deploy.smoke.dynamo_table"],
-        "ServerlessApi": ["deploy.smoke.serverless_api"],
-        "Network": ["deploy.smoke.network"],
-        "WebTier": ["deploy.smoke.web_tier"],
-        "ContainerService": ["deploy.smoke.container_service"],
-        "Database": ["deploy.smoke.cache", "deploy.smoke.database"],
-        "FanOut": ["deploy.smoke.fan_out"],
-        "UploadPipeline": ["deploy.smoke.dynamo_table", "deploy.smoke.upload_pipeline"],
+        "StaticWebsite-Sandbox-Site": ["deploy.smoke.static_site"],
+        "StaticWebsite-Sandbox-Monitoring": ["deploy.smoke.application_dashboard"],
+        "ServerlessWebApp-Sandbox-Data": ["deploy.smoke.dynamo_table"],
+        "ServerlessWebApp-Sandbox-Api": ["deploy.smoke.serverless_api"],
+        "ServerlessWebApp-Sandbox-Site": ["deploy.smoke.static_site"],
+        "ThreeTierWeb-Sandbox-Alarms": ["deploy.smoke.alarm_topic"],
+        "ThreeTierWeb-Sandbox-Network": ["deploy.smoke.network"],
+        "ThreeTierWeb-Sandbox-Data": ["deploy.smoke.cache", "deploy.smoke.database"],
+        "ThreeTierWeb-Sandbox-Web": ["deploy.smoke.web_tier"],
+        "ThreeTierWeb-Sandbox-Monitoring": ["deploy.smoke.application_dashboard"],
+        "ContainerMicroservice-Sandbox-Alarms": ["deploy.smoke.alarm_topic"],
+        "ContainerMicroservice-Sandbox-Network": ["deploy.smoke.network"],
+        "ContainerMicroservice-Sandbox-Data": ["deploy.smoke.cache", "deploy.smoke.database"],
+        "ContainerMicroservice-Sandbox-Service": ["deploy.smoke.container_service"],
+        "ContainerMicroservice-Sandbox-Monitoring": ["deploy.smoke.application_dashboard"],
+        "EventDrivenPipeline-Sandbox-Alarms": ["deploy.smoke.alarm_topic"],
+        "EventDrivenPipeline-Sandbox-Events": ["deploy.smoke.fan_out"],
+        "EventDrivenPipeline-Sandbox-Pipeline": ["deploy.smoke.dynamo_table", "deploy.smoke.upload_pipeline"],
+        "EventDrivenPipeline-Sandbox-Monitoring": ["deploy.smoke.application_dashboard"],
     }
 
 
 def test_the_site_is_deployed_by_the_emulated_bucket_deployment(sandbox: Sandbox) -> None:
-    [site] = [entry for entry in sandbox.report["stacks"] if entry["stack_id"] == "StaticSite"]
+    [site] = [entry for entry in sandbox.report["stacks"] if entry["stack_id"] == "StaticWebsite-Sandbox-Site"]
     outcomes = {r["name"]: r["outcome"] for r in site["smoke"]["results"]}
     assert outcomes["static-site: check_site_files_are_deployed"] == "passed"
     assert outcomes["static-site: check_distribution_reads_the_bucket_through_its_oac"] == "passed"
+
+
+def test_the_dashboards_deploy_and_pass_their_checks(sandbox: Sandbox) -> None:
+    monitoring = [entry for entry in sandbox.report["stacks"] if entry["stack_id"].endswith("-Monitoring")]
+    assert len(monitoring) == 4
+    for entry in monitoring:
+        outcomes = {r["name"]: r["outcome"] for r in entry["smoke"]["results"]}
+        assert len(outcomes) == 4 and set(outcomes.values()) == {"passed"}, (entry["stack_id"], outcomes)
 
 
 def test_the_emulator_keeps_running_for_inspection(sandbox: Sandbox) -> None:

@@ -1,11 +1,15 @@
-"""The app's composition: which stacks a stage has, their names, and the domain context."""
+"""The app's composition: the applications and their stacks per stage, their names,
+selection by name, and the domain context."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from aws_cdk import App
 
 from cdk_refarch import PatternConfigError
+from stacks.applications import APPLICATIONS
 from stacks.composition import build_app
 from tests.synthesis import CDK_CONTEXT, Synthesized
 
@@ -27,27 +31,56 @@ def test_custom_domain_from_context() -> None:
         }
     )
     stacks = {stack.node.id: stack for stack in build_app(app)}
-    site = stacks["StaticSite"].site  # type: ignore[attr-defined]
+    site = stacks["StaticWebsite-Sandbox-Site"].site  # type: ignore[attr-defined]
     assert site.certificate is not None
     assert site.url == "https://www.example.com"
     assert {stack.account for stack in stacks.values()} == {"111111111111"}
 
 
-def test_each_stage_has_its_stacks_named_by_stage(sandbox: Synthesized, production: Synthesized) -> None:
-    for app, stage in ((sandbox, "sandbox"), (production, "production")):
+def test_each_stage_has_every_applications_stacks_named_by_application_stage_and_role(
+    sandbox: Synthesized, production: Synthesized
+) -> None:
+    for app, stage in ((sandbox, "Sandbox"), (production, "Production")):
         names = {stack_id: stack.stack_name for stack_id, stack in app.stacks.items()}
-        assert names == {
-            "Account": "refarch-account",
-            "StaticSite": f"{stage}-static-site",
-            "ServerlessApiData": f"{stage}-serverless-api-data",
-            "ServerlessApi": f"{stage}-serverless-api",
-            "Network": f"{stage}-network",
-            "WebTier": f"{stage}-web-tier",
-            "ContainerService": f"{stage}-container-service",
-            "Database": f"{stage}-database",
-            "FanOut": f"{stage}-fan-out",
-            "UploadPipeline": f"{stage}-upload-pipeline",
+        roles = {
+            "StaticWebsite": ["Site", "Monitoring"],
+            "ServerlessWebApp": ["Data", "Api", "Site"],
+            "ThreeTierWeb": ["Alarms", "Network", "Data", "Web", "Monitoring"],
+            "ContainerMicroservice": ["Alarms", "Network", "Data", "Service", "Monitoring"],
+            "EventDrivenPipeline": ["Alarms", "Events", "Pipeline", "Monitoring"],
         }
+        expected = {f"{title}-{stage}-{role}": f"{title}-{stage}-{role}" for title in roles for role in roles[title]}
+        assert names == {"Account": "refarch-account", **expected}
+
+
+def test_stateful_stacks_are_protected_from_termination_in_production(
+    sandbox: Synthesized, production: Synthesized
+) -> None:
+    # The alarm stack too: its e-mail subscription was confirmed by a person.
+    stateful = {"Alarms", "Network", "Data", "Events", "Pipeline"}
+    for app in (sandbox, production):
+        for stack_id, stack in app.stacks.items():
+            role = stack_id.rsplit("-", 1)[-1]
+            wanted = app is production and role in stateful
+            assert bool(stack.termination_protection) is wanted, stack_id
+
+
+@pytest.mark.parametrize("name", list(APPLICATIONS))
+def test_one_application_by_name(name: str) -> None:
+    app = App(context={**CDK_CONTEXT, "app": name})
+    title = APPLICATIONS[name].title
+    ids = [stack.node.id for stack in build_app(app)]
+    assert ids[0] == "Account" and ids[1:] and all(i.startswith(f"{title}-Sandbox-") for i in ids[1:])
+
+
+def test_an_unknown_application_fails_with_the_valid_ones() -> None:
+    app = App(context={**CDK_CONTEXT, "app": "webshop"})
+    message = (
+        "app ('webshop') is not an application; valid applications: static-website, serverless-web-app, "
+        "three-tier-web, container-microservice, event-driven-pipeline"
+    )
+    with pytest.raises(PatternConfigError, match=re.escape(message)):
+        build_app(app)
 
 
 def test_web_and_service_domains_from_context_serve_https() -> None:
@@ -61,9 +94,10 @@ def test_web_and_service_domains_from_context_serve_https() -> None:
         }
     )
     stacks = {stack.node.id: stack for stack in build_app(app)}
-    assert stacks["WebTier"].web.url == "https://www.example.com"  # type: ignore[attr-defined]
-    assert stacks["ContainerService"].service.url == "https://api.example.com"  # type: ignore[attr-defined]
-    assert stacks["StaticSite"].site.certificate is None  # type: ignore[attr-defined]
+    assert stacks["ThreeTierWeb-Sandbox-Web"].web.url == "https://www.example.com"  # type: ignore[attr-defined]
+    service = stacks["ContainerMicroservice-Sandbox-Service"].service  # type: ignore[attr-defined]
+    assert service.url == "https://api.example.com"
+    assert stacks["StaticWebsite-Sandbox-Site"].site.certificate is None  # type: ignore[attr-defined]
 
 
 def test_a_web_domain_needs_the_hosted_zone() -> None:

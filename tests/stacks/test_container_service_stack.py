@@ -8,7 +8,7 @@ import pytest
 
 from tests.synthesis import Synthesized
 
-STACK = "ContainerService"
+STACK = "ContainerMicroservice-*-Service"
 
 
 @pytest.fixture(params=["sandbox", "production"])
@@ -22,7 +22,7 @@ def _props(app: Synthesized, resource_type: str) -> dict[str, Any]:
 
 
 def test_task_size_and_capacity_follow_the_stage(app: Synthesized) -> None:
-    production = app.stacks[STACK].stack_name.startswith("production")
+    production = "-Production-" in app.stack(STACK).stack_name
     task = _props(app, "AWS::ECS::TaskDefinition")
     target = _props(app, "AWS::ApplicationAutoScaling::ScalableTarget")
     if production:
@@ -36,7 +36,9 @@ def test_tasks_run_in_the_network_stacks_workload_subnets_without_public_ips(app
     awsvpc = _props(app, "AWS::ECS::Service")["NetworkConfiguration"]["AwsvpcConfiguration"]
     assert awsvpc["AssignPublicIp"] == "DISABLED"
     outputs = [subnet["Fn::GetStackOutput"] for subnet in awsvpc["Subnets"]]
-    assert outputs and all(output["StackName"] == app.stacks["Network"].stack_name for output in outputs)
+    assert outputs and all(
+        output["StackName"] == app.stack("ContainerMicroservice-*-Network").stack_name for output in outputs
+    )
     assert all("PrivateSubnet" in output["OutputName"] for output in outputs)
 
 

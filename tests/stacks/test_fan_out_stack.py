@@ -10,7 +10,7 @@ import pytest
 from stacks.contracts import load_contract
 from tests.synthesis import Synthesized
 
-STACK = "FanOut"
+STACK = "EventDrivenPipeline-*-Events"
 CONTRACT = load_contract("uploads")
 
 
@@ -40,7 +40,7 @@ def test_each_queue_gets_the_events_its_filter_names(app: Synthesized) -> None:
 
 
 def test_queues_are_kept_in_production_and_deleted_in_the_sandbox(app: Synthesized) -> None:
-    production = app.stacks[STACK].stack_name.startswith("production")
+    production = "-Production-" in app.stack(STACK).stack_name
     policies = {queue["DeletionPolicy"] for queue in app.resources(STACK, "AWS::SQS::Queue").values()}
     assert policies == {"Retain" if production else "Delete"}
 
@@ -48,10 +48,10 @@ def test_queues_are_kept_in_production_and_deleted_in_the_sandbox(app: Synthesiz
 def test_the_upload_pipeline_may_publish_with_the_topics_key(app: Synthesized) -> None:
     statements = [
         statement
-        for policy in app.resources("UploadPipeline", "AWS::IAM::Policy").values()
+        for policy in app.resources("EventDrivenPipeline-*-Pipeline", "AWS::IAM::Policy").values()
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
     ]
     publish = [s for s in statements if s["Action"] == "sns:Publish"]
-    assert len(publish) == 1 and publish[0]["Resource"]["Fn::GetStackOutput"]["StackName"].endswith("fan-out")
+    assert len(publish) == 1 and publish[0]["Resource"]["Fn::GetStackOutput"]["StackName"].endswith("-Events")
     key = [s for s in statements if s["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]]
-    assert len(key) == 1 and key[0]["Resource"]["Fn::GetStackOutput"]["StackName"].endswith("fan-out")
+    assert len(key) == 1 and key[0]["Resource"]["Fn::GetStackOutput"]["StackName"].endswith("-Events")

@@ -6,7 +6,7 @@ import pytest
 
 from tests.synthesis import Synthesized
 
-STACK = "Network"
+STACK = "ThreeTierWeb-*-Network"
 INTERFACE_SERVICES = ["ec2messages", "ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager", "ssm", "ssmmessages"]
 
 
@@ -16,15 +16,16 @@ def app(request: pytest.FixtureRequest) -> Synthesized:
 
 
 def _stage(app: Synthesized) -> str:
-    return "production" if app.stacks[STACK].stack_name.startswith("production") else "sandbox"
+    return "production" if "-Production-" in app.stack(STACK).stack_name else "sandbox"
 
 
 def test_stack_name_description_and_output(app: Synthesized) -> None:
     stage = _stage(app)
-    stack = app.stacks[STACK]
-    assert stack.stack_name == f"{stage}-network"
+    stack = app.stack(STACK)
+    assert stack.stack_name == f"ThreeTierWeb-{stage.capitalize()}-Network"
+    assert stack.termination_protection is (stage == "production")  # stateful
     template = app.template_json(STACK)
-    assert template["Description"] == f"VPC, NAT, flow logs and VPC endpoints ({stage})"
+    assert template["Description"] == f"Three-tier web: VPC, NAT, flow logs, endpoints ({stage})"
     vpc_id, _ = app.only(STACK, "AWS::EC2::VPC")
     assert template["Outputs"]["VpcId"]["Value"] == {"Ref": vpc_id}
     # Stateful: the VPC's logical ID must never change, or CloudFormation replaces it.
@@ -38,7 +39,7 @@ def test_vpc_range_azs_and_nat_follow_the_stage(app: Synthesized) -> None:
     zones = 3 if production else 2
     assert len(app.resources(STACK, "AWS::EC2::Subnet")) == 3 * zones
     assert len(app.resources(STACK, "AWS::EC2::NatGateway")) == (zones if production else 1)
-    network = app.stacks[STACK].network  # type: ignore[attr-defined]
+    network = app.stack(STACK).network  # type: ignore[attr-defined]
     assert network.nat_gateways == (3 if production else 1)
 
 
@@ -69,8 +70,9 @@ def test_flow_log_retention_and_removal_follow_the_stage(app: Synthesized) -> No
 def test_resources_carry_the_stack_and_pattern_tags(app: Synthesized) -> None:
     _, vpc = app.only(STACK, "AWS::EC2::VPC")
     tags = {tag["Key"]: tag["Value"] for tag in vpc["Properties"]["Tags"]}
-    assert {key: tags[key] for key in ("Application", "Stage", "Pattern")} == {
+    assert {key: tags[key] for key in ("Application", "App", "Stage", "Pattern")} == {
         "Application": "aws-reference-architectures",
+        "App": "three-tier-web",
         "Stage": _stage(app),
         "Pattern": "network",
     }

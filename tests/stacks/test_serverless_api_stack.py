@@ -11,8 +11,8 @@ import pytest
 from stacks.serverless_api.contract import items_contract
 from tests.synthesis import Synthesized
 
-API = "ServerlessApi"
-DATA = "ServerlessApiData"
+API = "ServerlessWebApp-*-Api"
+DATA = "ServerlessWebApp-*-Data"
 
 
 @pytest.fixture(params=["sandbox", "production"])
@@ -21,7 +21,7 @@ def app(request: pytest.FixtureRequest) -> Synthesized:
 
 
 def _stage(app: Synthesized) -> str:
-    return "production" if app.stacks[API].stack_name.startswith("production") else "sandbox"
+    return "production" if "-Production-" in app.stack(API).stack_name else "sandbox"
 
 
 # --- the data stack ---------------------------------------------------------------------
@@ -63,15 +63,17 @@ def test_function_runtime_architecture_tracing_and_layer(app: Synthesized) -> No
     assert props["TracingConfig"] == {"Mode": "Active"}
     assert props["Handler"] == "handler.handler"
     assert (props["MemorySize"], props["Timeout"]) == (256, 10)
-    (layer,) = props["Layers"]
-    assert layer["Fn::Join"][1][-1] == ":017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-arm64:36"
+    # The stack is in us-east-1 (CloudFront's region), so the layer's ARN is literal.
+    assert props["Layers"] == [
+        "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-arm64:36"
+    ]
 
 
 def test_function_environment_points_at_the_data_stack_table(app: Synthesized) -> None:
     _, function = app.only(API, "AWS::Lambda::Function")
     env = function["Properties"]["Environment"]["Variables"]
     output = env["TABLE_NAME"]["Fn::GetStackOutput"]
-    assert output["StackName"] == app.stacks[DATA].stack_name
+    assert output["StackName"] == app.stack(DATA).stack_name
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["LOG_LEVEL"]) == (
         "items",
         "items",
@@ -148,15 +150,26 @@ def test_stage_logging_tracing_and_throttling(app: Synthesized) -> None:
     }
 
 
-def test_every_route_uses_iam_and_the_validator(app: Synthesized) -> None:
+def test_every_route_takes_the_pools_id_tokens_and_the_validator(app: Synthesized) -> None:
     validator_id, validator = app.only(API, "AWS::ApiGateway::RequestValidator")
     assert validator["Properties"]["ValidateRequestBody"] is True
     assert validator["Properties"]["ValidateRequestParameters"] is True
+    authorizer_id, authorizer = app.only(API, "AWS::ApiGateway::Authorizer")
+    props = authorizer["Properties"]
+    assert (props["Type"], props["IdentitySource"]) == ("COGNITO_USER_POOLS", "method.request.header.Authorization")
+    (pool_arn,) = props["ProviderARNs"]
+    pool_id, _ = app.only(DATA, "AWS::Cognito::UserPool")
+    output = pool_arn["Fn::GetStackOutput"]
+    assert (output["StackName"], output["Region"]) == (app.stack(DATA).stack_name, "us-east-1")
+    assert app.template_json(DATA)["Outputs"][output["OutputName"]]["Value"] == {"Fn::GetAtt": [pool_id, "Arn"]}
     methods = [m["Properties"] for m in app.resources(API, "AWS::ApiGateway::Method").values()]
     routes = [m for m in methods if m["HttpMethod"] != "OPTIONS"]
     assert sorted(m["HttpMethod"] for m in routes) == ["DELETE", "GET", "GET", "POST", "PUT"]
     for method in routes:
-        assert method["AuthorizationType"] == "AWS_IAM"
+        assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
+        assert method["AuthorizerId"] == {"Ref": authorizer_id}
+        # No scopes: with scopes the authorizer would want an access token, and the page sends its ID token.
+        assert "AuthorizationScopes" not in method
         assert method["RequestValidatorId"] == {"Ref": validator_id}
         assert method["Integration"]["Type"] == "AWS_PROXY"
 
@@ -262,6 +275,7 @@ def test_pattern_tags(app: Synthesized) -> None:
             tags = {t["Key"]: t["Value"] for t in resource["Properties"].get("Tags", [])}
             assert tags == {
                 "Application": "aws-reference-architectures",
+                "App": "serverless-web-app",
                 "Pattern": "serverless-api",
                 "Stage": _stage(app),
             }, logical_id
@@ -270,6 +284,7 @@ def test_pattern_tags(app: Synthesized) -> None:
     (replica,) = table["Properties"]["Replicas"]
     assert {t["Key"]: t["Value"] for t in replica["Tags"]} == {
         "Application": "aws-reference-architectures",
+        "App": "serverless-web-app",
         "Pattern": "dynamo-table",
         "Stage": _stage(app),
     }
@@ -280,7 +295,7 @@ def test_the_account_role_lives_in_the_account_stack(app: Synthesized) -> None:
     template.resource_count_is("AWS::ApiGateway::Account", 0)
     roles = app.resources(API, "AWS::IAM::Role").values()
     assert not [r for r in roles if "apigateway.amazonaws.com" in json.dumps(r["Properties"])]
-    assert app.stacks["Account"] in app.stacks[API].dependencies
+    assert app.stacks["Account"] in app.stack(API).dependencies
 
 
 def test_alarm_key_lets_cloudwatch_use_it_for_this_accounts_alarms_only(app: Synthesized) -> None:
@@ -290,8 +305,7 @@ def test_alarm_key_lets_cloudwatch_use_it_for_this_accounts_alarms_only(app: Syn
     assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
     assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
     source_arn = grant["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Join"][1]
-    assert source_arn[-1] == ":alarm:*"
-    assert {"Ref": "AWS::AccountId"} in source_arn and {"Ref": "AWS::Region"} in source_arn
+    assert source_arn == ["arn:aws:cloudwatch:us-east-1:", {"Ref": "AWS::AccountId"}, ":alarm:*"]
 
 
 @pytest.mark.parametrize(("stage", "email"), [("sandbox", None), ("production", "alarms@example.com")])

@@ -87,7 +87,14 @@ def test_stages_imports_no_pattern_module() -> None:
 
 def test_stage_settings_are_cross_cutting_only() -> None:
     fields = [field.name for field in dataclasses.fields(StageSettings)]
-    assert fields == ["name", "removal_policy", "log_retention_days", "web_acl", "alarm_email"]
+    assert fields == [
+        "name",
+        "removal_policy",
+        "log_retention_days",
+        "web_acl",
+        "termination_protection",
+        "alarm_email",
+    ]
 
 
 def test_stages_differ_where_they_should() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.synthesis import Synthesized
 
-STACK = "StaticSite"
+STACK = "StaticWebsite-*-Site"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 
 
@@ -214,7 +214,7 @@ def test_deployment_runs_with_a_stack_role_scoped_to_this_distribution(app: Synt
     # No AWSLambdaBasicExecutionRole, which may create and write to every log group.
     assert "ManagedPolicyArns" not in role["Properties"]
     logs_id, logs = app.only(STACK, "AWS::Logs::LogGroup", "SiteDeploymentLogs")
-    days = 365 if app.stacks[STACK].stack_name.startswith("production") else 7
+    days = 365 if "-Production-" in app.stack(STACK).stack_name else 7
     assert logs["Properties"]["RetentionInDays"] == days
     _, handler = app.only(STACK, "AWS::Lambda::Function", "CustomCDKBucketDeployment")
     assert handler["Properties"]["Role"] == {"Fn::GetAtt": [role_id, "Arn"]}
@@ -248,8 +248,13 @@ def test_outputs(app: Synthesized) -> None:
 
 
 def test_stage_and_pattern_tags(app: Synthesized) -> None:
-    stage = "production" if app.stacks[STACK].stack_name.startswith("production") else "sandbox"
-    expected = {"Application": "aws-reference-architectures", "Stage": stage, "Pattern": "static-site"}
+    stage = "production" if "-Production-" in app.stack(STACK).stack_name else "sandbox"
+    expected = {
+        "Application": "aws-reference-architectures",
+        "App": "static-website",
+        "Stage": stage,
+        "Pattern": "static-site",
+    }
     tagged_types = [
         "AWS::S3::Bucket",
         "AWS::CloudFront::Distribution",
@@ -338,8 +343,8 @@ def test_production_has_a_web_acl_on_the_distribution(production: Synthesized) -
 
 
 def test_stack_is_pinned_to_us_east_1_and_named_per_stage(sandbox: Synthesized, production: Synthesized) -> None:
-    assert sandbox.stacks[STACK].region == "us-east-1"
-    assert (sandbox.stacks[STACK].stack_name, production.stacks[STACK].stack_name) == (
-        "sandbox-static-site",
-        "production-static-site",
+    assert sandbox.stack(STACK).region == "us-east-1"
+    assert (sandbox.stack(STACK).stack_name, production.stack(STACK).stack_name) == (
+        "StaticWebsite-Sandbox-Site",
+        "StaticWebsite-Production-Site",
     )

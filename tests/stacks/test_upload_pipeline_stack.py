@@ -10,7 +10,7 @@ import pytest
 from stacks.contracts import load_contract
 from tests.synthesis import Synthesized
 
-STACK = "UploadPipeline"
+STACK = "EventDrivenPipeline-*-Pipeline"
 CONTRACT = load_contract("uploads")
 
 
@@ -38,7 +38,7 @@ def test_the_handler_gets_every_variable_of_its_contract(app: Synthesized) -> No
     ):
         assert name in variables, name
     topic = variables[CONTRACT.ENV_EVENT_TOPIC_ARN]["Fn::GetStackOutput"]
-    assert topic["StackName"] == app.stacks["FanOut"].stack_name
+    assert topic["StackName"] == app.stack("EventDrivenPipeline-*-Events").stack_name
 
 
 def test_the_tables_use_the_contracts_keys(app: Synthesized) -> None:
@@ -58,7 +58,7 @@ def test_only_the_prefix_is_processed(app: Synthesized) -> None:
 
 
 def test_the_stage_sets_concurrency_and_table_protection(app: Synthesized) -> None:
-    production = app.stacks[STACK].stack_name.startswith("production")
+    production = "-Production-" in app.stack(STACK).stack_name
     assert _function(app).get("ReservedConcurrentExecutions") == (20 if production else None)
     protections = {
         table["Properties"]["Replicas"][0].get("DeletionProtectionEnabled", False)

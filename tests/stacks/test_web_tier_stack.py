@@ -9,7 +9,7 @@ import pytest
 from stacks.web_tier.stack import web_contract
 from tests.synthesis import Synthesized
 
-STACK = "WebTier"
+STACK = "ThreeTierWeb-*-Web"
 
 
 @pytest.fixture(params=["sandbox", "production"])
@@ -18,7 +18,7 @@ def app(request: pytest.FixtureRequest) -> Synthesized:
 
 
 def _stage(app: Synthesized) -> str:
-    return "production" if app.stacks[STACK].stack_name.startswith("production") else "sandbox"
+    return "production" if "-Production-" in app.stack(STACK).stack_name else "sandbox"
 
 
 def _props(app: Synthesized, resource_type: str) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def test_sizes_follow_the_stage(app: Synthesized) -> None:
 def test_instances_run_in_the_network_stacks_workload_subnets(app: Synthesized) -> None:
     subnets = _props(app, "AWS::AutoScaling::AutoScalingGroup")["VPCZoneIdentifier"]
     outputs = [subnet["Fn::GetStackOutput"] for subnet in subnets]
-    assert outputs and all(output["StackName"] == app.stacks["Network"].stack_name for output in outputs)
+    assert outputs and all(output["StackName"] == app.stack("ThreeTierWeb-*-Network").stack_name for output in outputs)
     assert all("PrivateSubnet" in output["OutputName"] for output in outputs)
 
 

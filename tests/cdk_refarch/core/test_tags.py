@@ -96,7 +96,7 @@ def _app_tags(app: Synthesized, stack_id: str) -> dict[str, dict[str, str]]:
 
 
 def test_cdks_stack_level_providers_carry_the_stack_tags_but_no_pattern(sandbox: Synthesized) -> None:
-    tags = _app_tags(sandbox, "StaticSite")
+    tags = _app_tags(sandbox, "StaticWebsite-Sandbox-Site")
     providers = {
         k: t for k, t in tags.items() if k.startswith(("CustomS3AutoDeleteObjects", "CustomCDKBucketDeployment"))
     }
@@ -106,13 +106,15 @@ def test_cdks_stack_level_providers_carry_the_stack_tags_but_no_pattern(sandbox:
         "CustomS3AutoDeleteObjectsCustomResourceProviderRole",
     ]
     for logical_id, found in providers.items():
-        assert found == {"Application": "aws-reference-architectures", "Stage": "sandbox"}, logical_id
+        assert found == {"Application": "aws-reference-architectures", "App": "static-website", "Stage": "sandbox"}, (
+            logical_id
+        )
 
 
 def test_each_pattern_tags_what_it_builds(production: Synthesized) -> None:
     expected = {
-        "StaticSite": "static-site",
-        "ServerlessApi": "serverless-api",
+        "StaticWebsite-Production-Site": "static-site",
+        "ServerlessWebApp-Production-Api": "serverless-api",
         "Account": "account-baseline",
     }
     for stack_id, pattern in expected.items():
@@ -120,6 +122,6 @@ def test_each_pattern_tags_what_it_builds(production: Synthesized) -> None:
             if logical_id.startswith(("Custom", "SiteDeploymentRole")):
                 continue  # stack-level: shared by every site of the stack
             assert found.get(PATTERN_TAG) == pattern, (stack_id, logical_id, found)
-    _, table = production.only("ServerlessApiData", "AWS::DynamoDB::GlobalTable")
+    _, table = production.only("ServerlessWebApp-Production-Data", "AWS::DynamoDB::GlobalTable")
     (replica,) = table["Properties"]["Replicas"]
     assert {tag["Key"]: tag["Value"] for tag in replica["Tags"]}[PATTERN_TAG] == "dynamo-table"

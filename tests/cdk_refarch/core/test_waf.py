@@ -23,7 +23,7 @@ MANAGED_RULE_GROUPS = [
     "AWSManagedRulesKnownBadInputsRuleSet",
 ]
 #: The app's web ACLs: (stack, scope) in the production stage.
-APP_WEB_ACLS = [("StaticSite", "CLOUDFRONT"), ("ServerlessApi", "REGIONAL")]
+APP_WEB_ACLS = [("StaticWebsite-*-Site", "CLOUDFRONT"), ("ServerlessWebApp-*-Api", "REGIONAL")]
 
 
 def _raises(message: str) -> Any:
@@ -164,7 +164,7 @@ def test_every_request_is_logged_without_credentials(production: Synthesized, st
     name = group["Properties"]["LogGroupName"]
     # WAF only logs to groups named aws-waf-logs-*; the name is fixed, so it must be unique.
     assert re.fullmatch(r"aws-waf-logs-[A-Za-z0-9-]+", name) and len(name) <= 512
-    assert production.stacks[stack_id].stack_name.replace("-", "") in name
+    assert production.stack(stack_id).stack_name.replace("-", "") in name
     assert group["Properties"]["RetentionInDays"] == 365
     assert (group["DeletionPolicy"], group["UpdateReplacePolicy"]) == ("Retain", "Retain")
     _, logging = production.only(stack_id, "AWS::WAFv2::LoggingConfiguration")

@@ -1,7 +1,8 @@
 """Stacks that use the patterns' options, for the option assertions and the nag check.
 
 StaticSite's are here, ServerlessApi's in tests/cdk_refarch/serverless_api/variants.py,
-Network's in tests/cdk_refarch/network/variants.py.
+Network's in tests/cdk_refarch/network/variants.py. ``SiteWithApi`` routes paths of two
+sites to ServerlessApi's ``ApiOptions`` API, in another region.
 
 They are synthesized together, once per session, with cdk-nag on (tests/conftest.py).
 Every stack except ``NoLogs`` and ``NetworkNoFlowLogs`` must come out clean; they turn
@@ -19,7 +20,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks
 
-from cdk_refarch import AccessLogBucket, FrontDoorOptions, StaticSite, WebAclOptions
+from cdk_refarch import AccessLogBucket, ApiRoute, FrontDoorOptions, ServerlessApi, StaticSite, WebAclOptions
 from stacks.static_site.stack import SITE_SOURCES
 
 US_EAST_1 = Environment(account="111111111111", region="us-east-1")
@@ -28,6 +29,8 @@ ZONE_ID = "Z0123456789ABCDEFGHIJ"
 IMPORTED_CERT = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
 IMPORTED_WEB_ACL = "arn:aws:wafv2:us-east-1:111111111111:global/webacl/shared/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 CUSTOM_CSP = "default-src 'self'; script-src 'self' https://cdn.example.com"
+CONNECT_SOURCES = ("https://auth.example.com", "https://login.example.org:8443")
+WEB_APP_FOLDER = "app"
 
 
 def _zone(stack: Stack) -> route53.IHostedZone:
@@ -107,9 +110,36 @@ def build_variants(app: App) -> list[Stack]:
 
     from tests.cdk_refarch.serverless_api.variants import build_api_variants
 
-    stacks.extend(build_api_variants(app))
+    api_stacks = build_api_variants(app)
+    stacks.extend(api_stacks)
+    stacks.append(_site_with_api(app, next(stack for stack in api_stacks if stack.node.id == "ApiOptions")))
     from tests.cdk_refarch.network.variants import build_network_variants
 
     stacks.extend(build_network_variants(app))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stacks
+
+
+def _site_with_api(app: App, api_stack: Stack) -> Stack:
+    """Two sites in front of an API of another region: one strips a prefix of its own and
+    deploys a JSON file with a deploy-time value, the other forwards paths as they are."""
+    service = api_stack.node.find_child("Service")
+    assert isinstance(service, ServerlessApi)
+    stack = Stack(app, "SiteWithApi", env=US_EAST_1)
+    site = StaticSite(
+        stack,
+        "Site",
+        site_sources=SITE_SOURCES,
+        site_exclude=(WEB_APP_FOLDER,),
+        extra_files={"settings/api.json": {"apiBase": "/backend", "apiId": service.api.rest_api_id}},
+        api=ApiRoute(service.api, path_pattern="/backend/v1/*", strip_prefix="/backend"),
+        connect_sources=CONNECT_SOURCES,
+        removal_policy=RemovalPolicy.DESTROY,
+    )
+    StaticSite(
+        stack,
+        "Unstripped",
+        api=ApiRoute(service.api, strip_prefix=None),
+        existing_log_bucket=site.log_bucket,
+    )
+    return stack

@@ -1,0 +1,1 @@
+"""The application's alarm stack: one alarm topic per application and stage."""

@@ -1,0 +1,1 @@
+"""The application's monitoring stack: one CloudWatch dashboard per application and stage."""
