@@ -1,10 +1,12 @@
 """``serverless-web-app``: the items API (API Gateway + Lambda + DynamoDB) behind a site
 that signs people in with Cognito.
 
-Three stacks, each depending only on the ones before it: ``Data`` (the items table, the
-user pool and its managed login domain: what holds data), ``Api`` (the REST API, which
-takes the pool's ID tokens) and ``Site`` (``site/app/`` on CloudFront, with ``/api/*``
-routed to the API on the same origin, the page's app client and its ``config.json``).
+Its stacks, each depending only on the ones before it: ``Alarms`` (the topic every alarm
+of the application notifies), ``Data`` (the items table, the user pool and its managed
+login domain: what holds data), ``Api`` (the REST API, which takes the pool's ID tokens),
+``Site`` (``site/app/`` on CloudFront, with ``/api/*`` routed to the API on the same
+origin, the page's app client and its ``config.json``) and ``Monitoring`` (the
+dashboard of the site and the API).
 
 All three are in us-east-1, CloudFront's region, whatever ``-c region`` says. The site
 must be there (its certificate, web ACL and log delivery), and it names the API's
@@ -19,7 +21,10 @@ from __future__ import annotations
 
 from aws_cdk import Stack
 
+from cdk_refarch.monitoring import api_section, static_site_section
+from stacks.alarms.stack import AlarmsStack
 from stacks.applications.base import Application, Composition
+from stacks.monitoring.stack import MonitoringStack
 from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
 from stacks.static_site.web_app import WebAppSiteStack
 
@@ -27,6 +32,14 @@ from stacks.static_site.web_app import WebAppSiteStack
 def _build(application: Application, composition: Composition) -> list[Stack]:
     stage = composition.stage.name
     env = composition.cloudfront_env
+    alarms = composition.stack(
+        application,
+        "Alarms",
+        AlarmsStack,
+        stateful=True,
+        description=f"Serverless web app: the alarm topic every alarm of the application notifies ({stage})",
+        env=env,
+    )
     data = composition.stack(
         application,
         "Data",
@@ -42,6 +55,7 @@ def _build(application: Application, composition: Composition) -> list[Stack]:
         description=f"API Gateway + Lambda items service ({stage})",
         table=data.items.table,
         user_pool=data.user_pool,
+        alarm_topic=alarms.topic,
         env=env,
     )
     # The API stage's execution logs need the account's API Gateway role first.
@@ -57,7 +71,16 @@ def _build(application: Application, composition: Composition) -> list[Stack]:
         domain=composition.domain("app_domain"),
         env=env,
     )
-    return [data, api, site]
+    monitoring = composition.stack(
+        application,
+        "Monitoring",
+        MonitoringStack,
+        description=f"Serverless web app: CloudWatch dashboard of its site and API ({stage})",
+        sections=[static_site_section(site.site), api_section(api.service)],
+        alarm_topic=alarms.topic,
+        env=env,
+    )
+    return [alarms, data, api, site, monitoring]
 
 
 APPLICATION = Application(

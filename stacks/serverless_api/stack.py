@@ -6,6 +6,7 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from cdk_refarch import (
@@ -20,6 +21,7 @@ from cdk_refarch import (
     TableOptions,
 )
 from cdk_refarch.serverless_api.auth import managed_login_domain, user_pool
+from stacks.alarms.stack import alarm_destination
 from stacks.serverless_api.contract import ITEMS_CODE, items_contract
 from stacks.serverless_api.settings import SETTINGS
 from stacks.stages import StageSettings, for_stage
@@ -80,6 +82,7 @@ class ServerlessApiStack(Stack):
         stage: StageSettings,
         table: dynamodb.ITableV2,
         user_pool: cognito.IUserPool,
+        alarm_topic: sns.ITopic | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -107,7 +110,7 @@ class ServerlessApiStack(Stack):
             cors_origins_variable=contract.ENV_CORS_ALLOW_ORIGINS,
             throttle=settings.throttle,
             front_door=FrontDoorOptions(web_acl=stage.web_acl_options()),
-            alarms=AlarmOptions(email=stage.alarm_email),
+            alarms=AlarmOptions(**alarm_destination(stage, alarm_topic)),
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )

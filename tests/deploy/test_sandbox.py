@@ -26,6 +26,7 @@ from deploy.isolation import ROOT
 from deploy.report import TARGET_PERCENT
 from deploy.smoke import FAILED, SKIPPED, module_name
 from emulator.process import Emulator, pid_is_alive, port_is_open
+from stacks.application_names import APPLICATION_NAMES as APPLICATIONS
 
 pytestmark = pytest.mark.sandbox
 
@@ -141,9 +142,11 @@ def test_smoke_checks_are_found_by_the_pattern_tag(sandbox: Sandbox) -> None:
         "Account": ["deploy.smoke.account_baseline"],
         "StaticWebsite-Sandbox-Site": ["deploy.smoke.static_site"],
         "StaticWebsite-Sandbox-Monitoring": ["deploy.smoke.application_dashboard"],
+        "ServerlessWebApp-Sandbox-Alarms": ["deploy.smoke.alarm_topic"],
         "ServerlessWebApp-Sandbox-Data": ["deploy.smoke.dynamo_table"],
         "ServerlessWebApp-Sandbox-Api": ["deploy.smoke.serverless_api"],
         "ServerlessWebApp-Sandbox-Site": ["deploy.smoke.static_site"],
+        "ServerlessWebApp-Sandbox-Monitoring": ["deploy.smoke.application_dashboard"],
         "ThreeTierWeb-Sandbox-Alarms": ["deploy.smoke.alarm_topic"],
         "ThreeTierWeb-Sandbox-Network": ["deploy.smoke.network"],
         "ThreeTierWeb-Sandbox-Data": ["deploy.smoke.cache", "deploy.smoke.database"],
@@ -170,7 +173,7 @@ def test_the_site_is_deployed_by_the_emulated_bucket_deployment(sandbox: Sandbox
 
 def test_the_dashboards_deploy_and_pass_their_checks(sandbox: Sandbox) -> None:
     monitoring = [entry for entry in sandbox.report["stacks"] if entry["stack_id"].endswith("-Monitoring")]
-    assert len(monitoring) == 4
+    assert len(monitoring) == len(APPLICATIONS)  # one dashboard per application
     for entry in monitoring:
         outcomes = {r["name"]: r["outcome"] for r in entry["smoke"]["results"]}
         assert len(outcomes) == 4 and set(outcomes.values()) == {"passed"}, (entry["stack_id"], outcomes)

@@ -44,7 +44,7 @@ def test_each_stage_has_every_applications_stacks_named_by_application_stage_and
         names = {stack_id: stack.stack_name for stack_id, stack in app.stacks.items()}
         roles = {
             "StaticWebsite": ["Site", "Monitoring"],
-            "ServerlessWebApp": ["Data", "Api", "Site"],
+            "ServerlessWebApp": ["Alarms", "Data", "Api", "Site", "Monitoring"],
             "ThreeTierWeb": ["Alarms", "Network", "Data", "Web", "Monitoring"],
             "ContainerMicroservice": ["Alarms", "Network", "Data", "Service", "Monitoring"],
             "EventDrivenPipeline": ["Alarms", "Events", "Pipeline", "Monitoring"],

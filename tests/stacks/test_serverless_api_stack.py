@@ -13,6 +13,7 @@ from tests.synthesis import Synthesized
 
 API = "ServerlessWebApp-*-Api"
 DATA = "ServerlessWebApp-*-Data"
+ALARMS = "ServerlessWebApp-*-Alarms"
 
 
 @pytest.fixture(params=["sandbox", "production"])
@@ -240,9 +241,11 @@ def test_web_acl_follows_the_stage(app: Synthesized) -> None:
         assert acls == {} and associations == {}
 
 
-def test_alarms_notify_an_encrypted_topic(app: Synthesized) -> None:
-    topic_id, topic = app.only(API, "AWS::SNS::Topic")
-    key_id, _ = app.only(API, "AWS::KMS::Key")
+def test_alarms_notify_the_applications_encrypted_topic(app: Synthesized) -> None:
+    # The API creates no topic: its alarms notify the application's, in the Alarms stack.
+    assert app.resources(API, "AWS::SNS::Topic") == {}
+    topic_id, topic = app.only(ALARMS, "AWS::SNS::Topic")
+    key_id, _ = app.only(ALARMS, "AWS::KMS::Key")
     assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     alarms = app.resources(API, "AWS::CloudWatch::Alarm")
     by_metric = {a["Properties"].get("MetricName") or "math": a["Properties"] for a in alarms.values()}
@@ -251,7 +254,8 @@ def test_alarms_notify_an_encrypted_topic(app: Synthesized) -> None:
     assert by_metric["Latency"]["Threshold"] == 3000 and by_metric["Latency"]["ExtendedStatistic"] == "p99"
     for alarm in alarms.values():
         props = alarm["Properties"]
-        assert props["AlarmActions"] == [{"Ref": topic_id}]
+        (action,) = props["AlarmActions"]
+        assert action["Fn::GetStackOutput"]["StackName"] == app.stack(ALARMS).stack_name
         assert props["TreatMissingData"] == "notBreaching"
 
 
@@ -299,7 +303,7 @@ def test_the_account_role_lives_in_the_account_stack(app: Synthesized) -> None:
 
 
 def test_alarm_key_lets_cloudwatch_use_it_for_this_accounts_alarms_only(app: Synthesized) -> None:
-    _, key = app.only(API, "AWS::KMS::Key")
+    _, key = app.only(ALARMS, "AWS::KMS::Key")
     statements = key["Properties"]["KeyPolicy"]["Statement"]
     (grant,) = [s for s in statements if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
     assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -311,7 +315,7 @@ def test_alarm_key_lets_cloudwatch_use_it_for_this_accounts_alarms_only(app: Syn
 @pytest.mark.parametrize(("stage", "email"), [("sandbox", None), ("production", "alarms@example.com")])
 def test_alarm_email_subscription(request: pytest.FixtureRequest, stage: str, email: str | None) -> None:
     app: Synthesized = request.getfixturevalue(stage)
-    subscriptions = [s["Properties"] for s in app.resources(API, "AWS::SNS::Subscription").values()]
-    topic_id, _ = app.only(API, "AWS::SNS::Topic")
+    subscriptions = [s["Properties"] for s in app.resources(ALARMS, "AWS::SNS::Subscription").values()]
+    topic_id, _ = app.only(ALARMS, "AWS::SNS::Topic")
     expected = [{"Endpoint": email, "Protocol": "email", "TopicArn": {"Ref": topic_id}}] if email else []
     assert subscriptions == expected

@@ -53,10 +53,14 @@ def test_every_stack_is_in_us_east_1(app: Synthesized) -> None:
 
 
 def test_stacks_depend_only_on_the_ones_before_them(app: Synthesized) -> None:
-    data, api, site = (app.stack(stack_id) for stack_id in (DATA, API, SITE))
-    assert data.dependencies == []
-    assert set(api.dependencies) == {data, app.stacks["Account"]}
+    alarms, data, api, site, monitoring = (
+        app.stack(stack_id)
+        for stack_id in ("ServerlessWebApp-*-Alarms", DATA, API, SITE, "ServerlessWebApp-*-Monitoring")
+    )
+    assert alarms.dependencies == [] and data.dependencies == []
+    assert set(api.dependencies) == {alarms, data, app.stacks["Account"]}
     assert set(site.dependencies) == {data, api}
+    assert set(monitoring.dependencies) == {data, api, site}
 
 
 # --- the users: in the Data stack -------------------------------------------------------

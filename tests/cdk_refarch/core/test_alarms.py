@@ -141,11 +141,11 @@ def test_alarm_topic_refuses_a_bad_email() -> None:
 
 
 def test_the_app_subscribes_the_alarm_email_given_in_context(sandbox: Synthesized, production: Synthesized) -> None:
-    topic_id, _ = production.only("ServerlessWebApp-*-Api", "AWS::SNS::Topic")
-    _, subscription = production.only("ServerlessWebApp-*-Api", "AWS::SNS::Subscription")
+    topic_id, _ = production.only("ServerlessWebApp-*-Alarms", "AWS::SNS::Topic")
+    _, subscription = production.only("ServerlessWebApp-*-Alarms", "AWS::SNS::Subscription")
     assert subscription["Properties"] == {
         "Endpoint": "alarms@example.com",
         "Protocol": "email",
         "TopicArn": {"Ref": topic_id},
     }
-    sandbox.template("ServerlessWebApp-*-Api").resource_count_is("AWS::SNS::Subscription", 0)
+    sandbox.template("ServerlessWebApp-*-Alarms").resource_count_is("AWS::SNS::Subscription", 0)
