@@ -9,61 +9,29 @@ from __future__ import annotations
 from aws_cdk import Stack
 
 from cdk_refarch.monitoring import database_section, load_balancer_section
-from stacks.alarms.stack import AlarmsStack
+from stacks.applications import roles
 from stacks.applications.base import Application, Composition
 from stacks.container_service.stack import ContainerServiceStack
-from stacks.database.stack import DatabaseStack
-from stacks.monitoring.stack import MonitoringStack
-from stacks.network.stack import NetworkStack
 
 
 def _build(application: Application, composition: Composition) -> list[Stack]:
-    stage = composition.stage.name
-    alarms = composition.stack(
-        application,
-        "Alarms",
-        AlarmsStack,
-        stateful=True,
-        description=f"Container microservice: the alarm topic every alarm of the application notifies ({stage})",
-        env=composition.vpc_env,
-    )
-    network = composition.stack(
-        application,
-        "Network",
-        NetworkStack,
-        stateful=True,
-        description=f"Container microservice: VPC, NAT, flow logs, endpoints ({stage})",
-        env=composition.vpc_env,
-    )
-    data = composition.stack(
-        application,
-        "Data",
-        DatabaseStack,
-        stateful=True,
-        description=f"Container microservice: RDS PostgreSQL and a Valkey cache ({stage})",
-        network=network.network,
-        alarm_topic=alarms.topic,
-        env=composition.vpc_env,
-    )
+    label, env = "Container microservice", composition.vpc_env
+    alarms = roles.alarms_stack(application, composition, label, env)
+    network, data = roles.network_and_database(application, composition, label, alarms.topic)
     service = composition.stack(
         application,
         "Service",
         ContainerServiceStack,
-        description=f"Container microservice: ALB + ECS service on Fargate ({stage})",
+        description=f"{label}: ALB + ECS service on Fargate ({composition.stage.name})",
         network=network.network,
         database=data.database,
         alarm_topic=alarms.topic,
         domain=composition.domain("service_domain"),
-        env=composition.vpc_env,
+        env=env,
     )
-    monitoring = composition.stack(
-        application,
-        "Monitoring",
-        MonitoringStack,
-        description=f"Container microservice: CloudWatch dashboard of its tiers ({stage})",
-        sections=[load_balancer_section(service.service), database_section(data.database)],
-        alarm_topic=alarms.topic,
-        env=composition.vpc_env,
+    sections = [load_balancer_section(service.service), database_section(data.database)]
+    monitoring = roles.monitoring_stack(
+        application, composition, label, sections=sections, alarm_topic=alarms.topic, env=env
     )
     return [alarms, network, data, service, monitoring]
 

@@ -9,23 +9,16 @@ from __future__ import annotations
 from aws_cdk import Stack
 
 from cdk_refarch.monitoring import pipeline_section, queue_section
-from stacks.alarms.stack import AlarmsStack
+from stacks.applications import roles
 from stacks.applications.base import Application, Composition
 from stacks.fan_out.stack import FanOutStack
-from stacks.monitoring.stack import MonitoringStack
 from stacks.upload_pipeline.stack import UploadPipelineStack
 
 
 def _build(application: Application, composition: Composition) -> list[Stack]:
     stage = composition.stage.name
-    alarms = composition.stack(
-        application,
-        "Alarms",
-        AlarmsStack,
-        stateful=True,
-        description=f"Event-driven pipeline: the alarm topic every alarm of the application notifies ({stage})",
-        env=composition.env,
-    )
+    label = "Event-driven pipeline"
+    alarms = roles.alarms_stack(application, composition, label, composition.env)
     events = composition.stack(
         application,
         "Events",
@@ -46,14 +39,9 @@ def _build(application: Application, composition: Composition) -> list[Stack]:
         alarm_topic=alarms.topic,
         env=composition.env,
     )
-    monitoring = composition.stack(
-        application,
-        "Monitoring",
-        MonitoringStack,
-        description=f"Event-driven pipeline: CloudWatch dashboard of the pipeline and its queues ({stage})",
-        sections=[pipeline_section(pipeline.pipeline), queue_section(events.fan_out)],
-        alarm_topic=alarms.topic,
-        env=composition.env,
+    sections = [pipeline_section(pipeline.pipeline), queue_section(events.fan_out)]
+    monitoring = roles.monitoring_stack(
+        application, composition, label, sections=sections, alarm_topic=alarms.topic, env=composition.env
     )
     return [alarms, events, pipeline, monitoring]
 

@@ -22,9 +22,8 @@ from __future__ import annotations
 from aws_cdk import Stack
 
 from cdk_refarch.monitoring import api_section, static_site_section
-from stacks.alarms.stack import AlarmsStack
+from stacks.applications import roles
 from stacks.applications.base import Application, Composition
-from stacks.monitoring.stack import MonitoringStack
 from stacks.serverless_api.stack import ServerlessApiStack, ServerlessDataStack
 from stacks.static_site.web_app import WebAppSiteStack
 
@@ -32,14 +31,7 @@ from stacks.static_site.web_app import WebAppSiteStack
 def _build(application: Application, composition: Composition) -> list[Stack]:
     stage = composition.stage.name
     env = composition.cloudfront_env
-    alarms = composition.stack(
-        application,
-        "Alarms",
-        AlarmsStack,
-        stateful=True,
-        description=f"Serverless web app: the alarm topic every alarm of the application notifies ({stage})",
-        env=env,
-    )
+    alarms = roles.alarms_stack(application, composition, "Serverless web app", env)
     data = composition.stack(
         application,
         "Data",
@@ -71,14 +63,9 @@ def _build(application: Application, composition: Composition) -> list[Stack]:
         domain=composition.domain("app_domain"),
         env=env,
     )
-    monitoring = composition.stack(
-        application,
-        "Monitoring",
-        MonitoringStack,
-        description=f"Serverless web app: CloudWatch dashboard of its site and API ({stage})",
-        sections=[static_site_section(site.site), api_section(api.service)],
-        alarm_topic=alarms.topic,
-        env=env,
+    sections = [static_site_section(site.site), api_section(api.service)]
+    monitoring = roles.monitoring_stack(
+        application, composition, "Serverless web app", sections=sections, alarm_topic=alarms.topic, env=env
     )
     return [alarms, data, api, site, monitoring]
 

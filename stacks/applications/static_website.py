@@ -8,8 +8,8 @@ from __future__ import annotations
 from aws_cdk import Stack
 
 from cdk_refarch.monitoring import static_site_section
+from stacks.applications import roles
 from stacks.applications.base import Application, Composition
-from stacks.monitoring.stack import MonitoringStack
 from stacks.static_site.stack import StaticSiteStack
 
 
@@ -22,13 +22,13 @@ def _build(application: Application, composition: Composition) -> list[Stack]:
         domain=composition.domain("site_domain"),
         env=composition.cloudfront_env,
     )
-    monitoring = composition.stack(
+    # CloudFront's metrics are in us-east-1, and the site's IDs are read from its stack.
+    monitoring = roles.monitoring_stack(
         application,
-        "Monitoring",
-        MonitoringStack,
-        description=f"Static website: CloudWatch dashboard ({composition.stage.name})",
+        composition,
+        "Static website",
         sections=[static_site_section(site.site)],
-        # CloudFront's metrics are in us-east-1, and the site's IDs are read from its stack.
+        alarm_topic=None,
         env=composition.cloudfront_env,
     )
     return [site, monitoring]
