@@ -3,10 +3,12 @@
 Where they run
     ``make sandbox`` runs them against the emulator after deploying (target
     ``"emulator"``); ``make smoke STAGE=...`` runs them against the AWS account of your
-    credentials (target ``"aws"``). The harness finds a stack's checks by its construct
-    id: stack ``ServerlessApi`` -> module ``deploy/smoke/serverless_api.py`` (see
-    :func:`module_name`). A stack without a module is reported as "no smoke checks", and
-    the sandbox test fails for it: every pattern ships with its checks.
+    credentials (target ``"aws"``). The harness finds a stack's checks by the ``Pattern``
+    tags of its resources: pattern ``serverless-api`` -> module
+    ``deploy/smoke/serverless_api.py`` (see :func:`module_name`), so a stack that
+    composes several patterns runs each one's checks. A pattern without a module is
+    reported as "no smoke checks", and the sandbox test fails for it: every pattern
+    ships with its checks.
 
 Writing a module
     Define functions named ``check_<what>(ctx: SmokeContext) -> None``; they run in the
