@@ -1,5 +1,5 @@
-"""Reads of SQS queues and SNS/EventBridge deliveries that the ``fan-out`` and
-``upload-pipeline`` smoke modules call from their own checks (no ``check_*`` here: a
+"""Reads of SQS queues, SNS topics and SNS/EventBridge deliveries that the ``fan-out``,
+``upload-pipeline`` and ``alarm-topic`` smoke modules call from their own checks (no ``check_*`` here: a
 check runs in the module that defines it, see ``deploy/smoke/__init__.py``)."""
 
 from __future__ import annotations
@@ -41,17 +41,30 @@ def redrive_target(attributes: dict[str, str]) -> tuple[str, int] | None:
     return policy["deadLetterTargetArn"], int(policy["maxReceiveCount"])
 
 
-def assert_encrypted_and_tls_only(name: str, attributes: dict[str, str]) -> None:
-    """SSE (a KMS key or SQS-managed) and a policy that denies requests without TLS."""
-    encrypted = attributes.get("KmsMasterKeyId") or attributes.get("SqsManagedSseEnabled") == "true"
-    assert encrypted, f"queue {name} is not encrypted: {attributes}"
-    statements = json.loads(attributes.get("Policy", "{}")).get("Statement", [])
-    denies_plain = any(
+def denies_plain_http(policy: str) -> bool:
+    """Whether a resource policy (JSON) denies requests made without TLS."""
+    statements = json.loads(policy or "{}").get("Statement", [])
+    return any(
         statement.get("Effect") == "Deny"
         and statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
         for statement in statements
     )
-    assert denies_plain, f"queue {name} does not deny requests without TLS: {statements}"
+
+
+def assert_encrypted_and_tls_only(name: str, attributes: dict[str, str]) -> None:
+    """SSE (a KMS key or SQS-managed) and a policy that denies requests without TLS."""
+    encrypted = attributes.get("KmsMasterKeyId") or attributes.get("SqsManagedSseEnabled") == "true"
+    assert encrypted, f"queue {name} is not encrypted: {attributes}"
+    assert denies_plain_http(attributes.get("Policy", "")), f"queue {name} allows requests without TLS"
+
+
+def assert_topic_encrypted_and_tls_only(ctx: SmokeContext, topic_arn: str) -> None:
+    """A topic under a customer-managed key (SNS cannot deliver to encrypted queues, nor
+    CloudWatch publish, under the AWS managed key) whose policy denies requests without TLS."""
+    attributes = ctx.client("sns").get_topic_attributes(TopicArn=topic_arn)["Attributes"]
+    key = attributes.get("KmsMasterKeyId", "")
+    assert key and not key.endswith("alias/aws/sns"), f"{topic_arn} is not under a customer-managed key: {key!r}"
+    assert denies_plain_http(attributes["Policy"]), f"{topic_arn}'s policy allows requests without TLS"
 
 
 def drain(

@@ -10,28 +10,15 @@ synth (``ApplicationDashboard(alarm_topic=...)``) and by ``tests/stacks/test_mon
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from deploy.smoke import SmokeContext, SmokeSkip
+from deploy.smoke import SmokeContext, SmokeSkip, _queues
 
 TOPIC = "AWS::SNS::Topic"
 SUBSCRIPTION = "AWS::SNS::Subscription"
 
 
-def _topic_attributes(ctx: SmokeContext) -> dict[str, Any]:
-    return dict(ctx.client("sns").get_topic_attributes(TopicArn=ctx.only(TOPIC))["Attributes"])
-
-
 def check_topic_is_encrypted_and_tls_only(ctx: SmokeContext) -> None:
-    attributes = _topic_attributes(ctx)
-    key = attributes.get("KmsMasterKeyId", "")
-    # CloudWatch cannot publish to a topic under the AWS managed key.
-    assert key and not key.endswith("alias/aws/sns"), f"the topic is not under a customer-managed key: {key!r}"
-    statements = json.loads(attributes["Policy"])["Statement"]
-    assert any(
-        s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
-        for s in statements
-    ), f"the topic policy does not deny requests without TLS: {statements}"
+    _queues.assert_topic_encrypted_and_tls_only(ctx, ctx.only(TOPIC))
 
 
 def check_key_rotates_and_serves_cloudwatch_alarms_of_this_account_only(ctx: SmokeContext) -> None:

@@ -51,14 +51,7 @@ def _subscriptions(ctx: SmokeContext) -> list[dict[str, Any]]:
 
 
 def check_topic_is_encrypted_and_tls_only(ctx: SmokeContext) -> None:
-    attributes = ctx.client("sns").get_topic_attributes(TopicArn=_topic_arn(ctx))["Attributes"]
-    key = attributes.get("KmsMasterKeyId", "")
-    assert key and not key.endswith("alias/aws/sns"), f"the topic is not under a customer-managed key: {key!r}"
-    statements = json.loads(attributes["Policy"])["Statement"]
-    assert any(
-        s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
-        for s in statements
-    ), f"the topic policy does not deny requests without TLS: {statements}"
+    _queues.assert_topic_encrypted_and_tls_only(ctx, _topic_arn(ctx))
 
 
 def check_queues_are_encrypted_with_dead_letter_queues(ctx: SmokeContext) -> None:

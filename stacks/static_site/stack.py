@@ -50,11 +50,16 @@ class StaticSiteStack(Stack):
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )
-        CfnOutput(self, "SiteUrl", value=self.site.url, description="The website's HTTPS address")
-        CfnOutput(self, "BucketName", value=self.site.bucket.bucket_name, description="The content bucket")
-        CfnOutput(
-            self,
-            "DistributionId",
-            value=self.site.distribution.distribution_id,
-            description="The CloudFront distribution (for invalidations)",
-        )
+        site_outputs(self, self.site, what="website")
+
+
+def site_outputs(stack: Stack, site: StaticSite, *, what: str) -> None:
+    """The outputs of a stack that serves a site: its address, bucket and distribution."""
+    CfnOutput(stack, "SiteUrl", value=site.url, description=f"The {what}'s HTTPS address")
+    CfnOutput(stack, "BucketName", value=site.bucket.bucket_name, description="The content bucket")
+    CfnOutput(
+        stack,
+        "DistributionId",
+        value=site.distribution.distribution_id,
+        description="The CloudFront distribution (for invalidations)",
+    )

@@ -16,7 +16,7 @@ from cdk_refarch.serverless_api.auth import site_client
 from stacks.domains import Domain, front_door_for
 from stacks.stages import StageSettings, for_stage
 from stacks.static_site.settings import SETTINGS
-from stacks.static_site.stack import SITE_SOURCES, WEB_APP_FOLDER
+from stacks.static_site.stack import SITE_SOURCES, WEB_APP_FOLDER, site_outputs
 
 WEB_APP_SOURCES = str(Path(SITE_SOURCES) / WEB_APP_FOLDER)
 #: Where the page reads its settings (site/app/config.js) and the path it signs in on.
@@ -84,12 +84,5 @@ class WebAppSiteStack(Stack):
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,
         )
-        CfnOutput(self, "SiteUrl", value=self.site.url, description="The web app's HTTPS address")
-        CfnOutput(self, "BucketName", value=self.site.bucket.bucket_name, description="The content bucket")
-        CfnOutput(
-            self,
-            "DistributionId",
-            value=self.site.distribution.distribution_id,
-            description="The CloudFront distribution (for invalidations)",
-        )
+        site_outputs(self, self.site, what="web app")
         CfnOutput(self, "ClientId", value=self.client.user_pool_client_id, description="The page's app client")

@@ -9,7 +9,6 @@ so runtime/items never goes on sys.path.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -26,6 +25,7 @@ import boto3
 from moto import mock_aws
 
 from tests.browser.stub_idp import Reply
+from tests.runtime.contracts import load_module
 
 ITEMS_DIR: Final = Path(__file__).resolve().parents[2] / "runtime" / "items"
 HANDLER_MODULE_NAME: Final = "items_handler_browser"
@@ -43,21 +43,12 @@ _AWS_ENV: Final = {
 _UNSET_ENV: Final = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")
 
 
-def _exec_file(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def load_contract() -> ModuleType:
     """runtime/items/contract.py as ``contract``, the name the handler imports it by."""
     path = ITEMS_DIR / "contract.py"
     loaded = sys.modules.get("contract")
     if loaded is None:
-        return _exec_file("contract", path)
+        return load_module("contract", path)
     if Path(loaded.__file__ or "").resolve() != path:
         raise RuntimeError(f"another module named 'contract' is loaded, from {loaded.__file__}")
     return loaded
@@ -122,7 +113,7 @@ class ItemsApi:
         os.environ.update(env)
         self._mock.start()
         # Powertools reads its settings at import: load the handler with the environment set.
-        self.handler = _exec_file(HANDLER_MODULE_NAME, ITEMS_DIR / f"{self.contract.HANDLER.rsplit('.', 1)[0]}.py")
+        self.handler = load_module(HANDLER_MODULE_NAME, ITEMS_DIR / f"{self.contract.HANDLER.rsplit('.', 1)[0]}.py")
 
     def stop(self) -> None:
         self._mock.stop()

@@ -4,10 +4,12 @@ loads it by file path, outside the runtime's folder and environment."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 
@@ -61,3 +63,23 @@ def string_constants(tree: ast.Module) -> list[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
     ]
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    """``path`` executed as module ``name``, as its runtime would load it from its folder,
+    without putting the folder on sys.path and without writing bytecode into it (the
+    folder is an asset, uploaded as it is); a module that fails to load is forgotten."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    writes_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
+    return module

@@ -29,6 +29,8 @@ import pytest
 from moto import mock_aws
 from moto.core.config import DefaultConfig
 
+from tests.runtime.contracts import load_module
+
 ITEMS_DIR = Path(__file__).resolve().parents[3] / "runtime" / "items"
 if str(ITEMS_DIR) not in sys.path:
     sys.path.append(str(ITEMS_DIR))
@@ -69,12 +71,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def load_handler(module_name: str) -> ModuleType:
     """runtime/items/handler.py, executed afresh under ``module_name`` (and registered in sys.modules)."""
-    spec = importlib.util.spec_from_file_location(module_name, ITEMS_DIR / f"{HANDLER_MODULE}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_module(module_name, ITEMS_DIR / f"{HANDLER_MODULE}.py")
 
 
 @pytest.fixture

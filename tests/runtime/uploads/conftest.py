@@ -13,7 +13,6 @@ bytecode is written into runtime/uploads, which is the Lambda asset.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import itertools
 import json
@@ -30,6 +29,8 @@ import pytest
 from moto import mock_aws
 from moto.core.config import DefaultConfig
 
+from tests.runtime.contracts import load_module
+
 UPLOADS_DIR: Final = Path(__file__).resolve().parents[3] / "runtime" / "uploads"
 REGION: Final = "us-east-1"
 ACCOUNT: Final = "123456789012"
@@ -41,23 +42,6 @@ TOPIC_NAME: Final = "uploads-events"
 TOPIC_ARN: Final = f"arn:aws:sns:{REGION}:{ACCOUNT}:{TOPIC_NAME}"
 METRICS_NAMESPACE: Final = "UploadsTests"
 FUNCTION_NAME: Final = "uploads-handler"
-
-
-def load_module(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    writes_bytecode = sys.dont_write_bytecode
-    sys.dont_write_bytecode = True
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    finally:
-        sys.dont_write_bytecode = writes_bytecode
-    return module
 
 
 #: runtime/uploads/contract.py, the very module the handler imports.

@@ -13,7 +13,6 @@ Everything listens on 127.0.0.1 only, on ports the kernel picks.
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import io
 import json
 import secrets
@@ -29,24 +28,12 @@ from typing import Any, Final
 
 import pytest
 
+from tests.runtime.contracts import load_module
+
 WEB_DIR: Final = Path(__file__).resolve().parents[3] / "runtime" / "web"
 LOOPBACK: Final = "127.0.0.1"
 #: Every socket operation in these tests gives up after this long.
 TIMEOUT: Final = 5.0
-
-
-def load_module(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    writes_bytecode = sys.dont_write_bytecode
-    sys.dont_write_bytecode = True
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = writes_bytecode
-    return module
 
 
 def _load_server(contract: ModuleType) -> ModuleType:
