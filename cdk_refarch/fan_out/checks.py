@@ -66,6 +66,21 @@ def check_fan_out(
         )
 
 
+def check_added_consumer(
+    name: object, consumer: object, *, queues: Mapping[str, QueueOptions], fifo: bool, consumed: Sequence[str]
+) -> None:
+    """The rules on ``FanOut.add_consumer``: the same as for the ``consumers`` prop, and
+    one consumer per queue (a second event source mapping would split its messages)."""
+    require(name in queues, f"queue_name ({name!r}) is not a queue; queues: {', '.join(sorted(queues))}")
+    require(isinstance(consumer, QueueConsumer), f"consumer ({consumer!r}) must be a QueueConsumer")
+    assert isinstance(name, str) and isinstance(consumer, QueueConsumer)  # checked above
+    require(
+        name not in consumed,
+        f"queue {name!r} already has a consumer: a second one would take half of its messages",
+    )
+    _check_consumer(name, consumer, queues[name], queues[name].is_fifo(fifo))
+
+
 def _check_queues(queues: Mapping[str, QueueOptions], fifo: bool) -> None:
     require(
         isinstance(queues, Mapping) and len(queues) > 0,

@@ -26,6 +26,8 @@ from typing import Any
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -34,7 +36,7 @@ from cdk_refarch.core.alarms import alarm_topic
 from cdk_refarch.core.tags import tag_pattern
 from cdk_refarch.fan_out import encryption
 from cdk_refarch.fan_out import queues as builders
-from cdk_refarch.fan_out.checks import check_fan_out
+from cdk_refarch.fan_out.checks import check_added_consumer, check_fan_out
 from cdk_refarch.fan_out.monitoring import FanOutAlarmOptions, fan_out_alarms
 from cdk_refarch.fan_out.options import FilterPolicy, QueueConsumer, QueueOptions
 
@@ -46,8 +48,9 @@ class FanOut(Construct):
     """SNS topic -> one SQS queue per entry of ``queues``.
 
     Attributes: ``topic``, ``key``, ``queues`` and ``dead_letter_queues`` (by queue
-    name), ``delivery_dead_letter_queue``, ``subscriptions`` (by queue name),
-    ``alarm_topic``, ``alarms``; ``grant_publish(grantee)``.
+    name), ``delivery_dead_letter_queue``, ``subscriptions`` and ``consumers`` (their
+    functions, by queue name), ``alarm_topic``, ``alarms``; ``grant_publish(grantee)``,
+    ``add_consumer(queue_name, consumer)``.
 
     Every default and the reason for it is listed in ``cdk_refarch/fan_out/README.md``.
     """
@@ -120,8 +123,11 @@ class FanOut(Construct):
                 filter_policy=filter_policies.get(queue_name),
                 dead_letter_queue=self.delivery_dead_letter_queue,
             )
-            if queue_name in consumers:
-                builders.attach_consumer(queue, consumers[queue_name])
+
+        self._queue_options, self._fifo = dict(queues), fifo
+        self.consumers: dict[str, lambda_.Function] = {}
+        for queue_name, consumer in consumers.items():
+            self.add_consumer(queue_name, consumer)
 
         self.alarm_topic: sns.ITopic = alarms.topic or alarm_topic(
             self, removal_policy=removal_policy, email=alarms.email
@@ -135,6 +141,16 @@ class FanOut(Construct):
             options=alarms,
             alarm_topic=self.alarm_topic,
         )
+
+    def add_consumer(self, queue_name: str, consumer: QueueConsumer) -> event_sources.SqsEventSource:
+        """Let ``consumer``'s function consume queue ``queue_name``, as the ``consumers``
+        prop does. The event source mapping and the grants go into the function's stack,
+        so a stateless stack can hold the consumers of this (stateful) one's queues."""
+        check_added_consumer(
+            queue_name, consumer, queues=self._queue_options, fifo=self._fifo, consumed=tuple(self.consumers)
+        )
+        self.consumers[queue_name] = consumer.function
+        return builders.attach_consumer(self.queues[queue_name], consumer)
 
     def grant_publish(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` publish: ``sns:Publish`` on the topic, and ``kms:Decrypt`` and

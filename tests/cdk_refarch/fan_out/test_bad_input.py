@@ -259,6 +259,37 @@ def test_visibility_timeout_below_six_times_the_consumer_timeout() -> None:
         _fan_out(stack, consumers={"orders": QueueConsumer(_function(stack, timeout_seconds=10))})
 
 
+def test_added_consumer_naming_an_unknown_queue() -> None:
+    stack = _stack()
+    fan_out = _fan_out(stack)
+    with _raises("queue_name ('bills') is not a queue; queues: audit, orders"):
+        fan_out.add_consumer("bills", QueueConsumer(_function(stack)))
+
+
+def test_added_consumer_must_be_a_queue_consumer() -> None:
+    stack = _stack()
+    fan_out = _fan_out(stack)
+    with _raises("consumer ('f') must be a QueueConsumer"):
+        fan_out.add_consumer("orders", "f")  # type: ignore[arg-type]
+
+
+def test_a_queue_takes_one_consumer() -> None:
+    stack = _stack()
+    fan_out = _fan_out(stack, consumers={"orders": QueueConsumer(_function(stack))})
+    other = consumer_function(stack, "Second", timeout_seconds=3)
+    with _raises("queue 'orders' already has a consumer: a second one would take half of its messages"):
+        fan_out.add_consumer("orders", QueueConsumer(other))
+
+
+def test_added_consumer_visibility_timeout_rule() -> None:
+    stack = _stack()
+    fan_out = _fan_out(stack)
+    with _raises(
+        "visibility_timeout_seconds (30) must be at least 6 x the consumer's timeout (10 s) = 60 for queue 'audit'"
+    ):
+        fan_out.add_consumer("audit", QueueConsumer(_function(stack, timeout_seconds=10)))
+
+
 @pytest.mark.parametrize(
     ("props", "message"),
     [

@@ -15,6 +15,7 @@ from cdk_refarch.fan_out import FanOut, QueueOptions
 from tests.cdk_refarch.fan_out.variants import (
     ATTRIBUTE_FILTER,
     BODY_FILTER,
+    CONSUMERS,
     DEFAULTS,
     FIFO,
     OPTIONS,
@@ -61,7 +62,7 @@ def _key_statements(app: Synthesized, stack: str, prefix: str) -> list[dict[str,
     return _props(app, stack, "AWS::KMS::Key", prefix)["KeyPolicy"]["Statement"]
 
 
-@pytest.mark.parametrize("stack", [DEFAULTS, FIFO, OPTIONS])
+@pytest.mark.parametrize("stack", [DEFAULTS, FIFO, OPTIONS, CONSUMERS])
 def test_nag_lint_and_warnings_are_clean(app: Synthesized, stack: str) -> None:
     assert app.violations_of(stack) == []
     assert lint_findings(app, stack) == []
@@ -326,6 +327,18 @@ def test_raw_delivery_and_the_body_filter(app: Synthesized) -> None:
     fraud = _props(app, OPTIONS, "AWS::SNS::Subscription", "PaymentsFraudSubscription")
     assert (fraud["FilterPolicy"], fraud["FilterPolicyScope"]) == (BODY_FILTER, "MessageBody")
     assert "RawMessageDelivery" not in fraud
+
+
+def test_a_consumer_added_from_another_stack_lives_there(app: Synthesized) -> None:
+    (mapping,) = app.resources(CONSUMERS, "AWS::Lambda::EventSourceMapping").values()
+    reference = mapping["Properties"]["EventSourceArn"]["Fn::GetStackOutput"]
+    assert reference["StackName"] == OPTIONS and "PaymentsFraudQueue" in reference["OutputName"]
+    (policy,) = app.resources(CONSUMERS, "AWS::IAM::Policy").values()
+    actions = [statement["Action"] for statement in policy["Properties"]["PolicyDocument"]["Statement"]]
+    assert "sqs:ReceiveMessage" in actions[1] and actions[2] == "kms:Decrypt"
+    # The stateful stack knows nothing of its consumer: no cycle, and it deploys first.
+    assert "FraudConsumer" not in json.dumps(app.template_json(OPTIONS))
+    assert len(app.resources(OPTIONS, "AWS::Lambda::EventSourceMapping")) == 1  # its own consumer only
 
 
 def test_consumer_with_every_setting(app: Synthesized) -> None:

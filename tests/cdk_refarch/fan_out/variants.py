@@ -14,7 +14,7 @@ from constructs import Construct
 from cdk_refarch.fan_out import FanOut, FanOutAlarmOptions, FilterPolicy, QueueConsumer, QueueOptions
 
 ENV = Environment(region="eu-west-1")
-DEFAULTS, FIFO, OPTIONS = "FanOutDefaults", "FanOutFifo", "FanOutOptions"
+DEFAULTS, FIFO, OPTIONS, CONSUMERS = "FanOutDefaults", "FanOutFifo", "FanOutOptions", "FanOutConsumers"
 ATTRIBUTE_FILTER = {"event": ["order_placed", "order_refunded"]}
 BODY_FILTER = {
     "order": {"total": [{"numeric": [">=", 1000]}], "currency": ["EUR", "USD"]},
@@ -108,5 +108,9 @@ def build(app: App) -> list[Stack]:
     )
     payments.grant_publish(granted)
     payments.grant_publish(granted)  # twice: still one statement each
+
+    # A consumer in a stack of its own (a stateless stack beside the stateful one).
+    consumers = Stack(app, CONSUMERS, env=ENV)
+    payments.add_consumer("fraud", QueueConsumer(consumer_function(consumers, "FraudConsumer", timeout_seconds=5)))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return [defaults, fifo, full]
+    return [defaults, fifo, full, consumers]
