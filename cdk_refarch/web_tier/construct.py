@@ -97,7 +97,7 @@ class WebTier(Construct):
         )
         self.front_door.allow_to(self.security_group, app.port)
         asset = s3_assets.Asset(self, "App", path=app.source, exclude=["__pycache__", "*.pyc"])
-        self.instance_role = instance_role(self, asset)
+        self.instance_role = instance_role(self, asset, app)
         self.launch_template = launch_template(
             self,
             instance_type=resolved_type,

@@ -15,8 +15,9 @@ _CPU = {"arm64": ec2.AmazonLinuxCpuType.ARM_64, "x86_64": ec2.AmazonLinuxCpuType
 _MANAGED_POLICIES = ("AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy")
 
 
-def instance_role(scope: Construct, asset: s3_assets.Asset) -> iam.Role:
-    """Session Manager, the CloudWatch agent, and read of the app's asset: nothing else."""
+def instance_role(scope: Construct, asset: s3_assets.Asset, app: WebAppOptions) -> iam.Role:
+    """Session Manager, the CloudWatch agent, read of the app's asset and of the app's
+    secrets: nothing else."""
     role = iam.Role(
         scope,
         "InstanceRole",
@@ -25,6 +26,8 @@ def instance_role(scope: Construct, asset: s3_assets.Asset) -> iam.Role:
         managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(name) for name in _MANAGED_POLICIES],
     )
     asset.grant_read(role)
+    for secret in app.secrets.values():
+        secret.grant_read(role)
     for name in _MANAGED_POLICIES:
         acknowledge(
             role,
@@ -57,10 +60,12 @@ def user_data(asset: s3_assets.Asset, app: WebAppOptions) -> ec2.UserData:
     archive = data.add_s3_download_command(
         bucket=asset.bucket, bucket_key=asset.s3_object_key, region=Stack.of(asset).region
     )
+    # Each value is single-quoted: a checked literal, or an endpoint or ARN filled in at deploy.
+    settings = "".join(f"'{name}={value}' " for name, value in app.variables().items())
     data.add_commands(
         "workdir=$(mktemp -d)",
         f'python3 -m zipfile -e "{archive}" "$workdir"',
-        f'cd "$workdir" && {app.install_command}',
+        f'cd "$workdir" && {"env " + settings if settings else ""}{app.install_command}',
     )
     return data
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import App, Stack
+from aws_cdk import aws_secretsmanager as secretsmanager
 
 from cdk_refarch import LoadBalancerOptions, PatternConfigError
 from cdk_refarch.core.capacity import Capacity, HealthCheckOptions
@@ -103,3 +104,29 @@ def test_https_without_a_domain() -> None:
 def test_numbers(prop: str, value: Any, message: str) -> None:
     with _raises(message):
         _web_tier(**{prop: value})
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"environment": {"DB_PASSWORD": "x"}}, "environment variable DB_PASSWORD looks like a secret"),
+        ({"environment": {"1X": "x"}}, "environment variable name ('1X') must match [A-Za-z_][A-Za-z0-9_]*"),
+        (
+            {"environment": {"STAGE": "a b"}},
+            "environment variable STAGE ('a b') must hold only letters, digits and _ . / : @ + , = -, "
+            "or be a deploy-time value: it is written into the install command line",
+        ),
+        ({"environment": {"STAGE": "it's"}}, 'environment variable STAGE ("it\'s") must hold only letters'),
+        ({"secrets": {"LOGIN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x"}}, "secrets variable LOGIN"),
+        ({"secrets": {"LOGIN": None}}, "secrets variable LOGIN (None) must be a secretsmanager.ISecret"),
+    ],
+)
+def test_app_environment_and_secrets(props: dict[str, Any], message: str) -> None:
+    with pytest.raises(PatternConfigError, match=re.escape(message)):
+        WebAppOptions(source=WEB_APP, **props)
+
+
+def test_app_environment_and_secrets_share_no_name() -> None:
+    secret = secretsmanager.Secret(Stack(App(), "S"), "Login")
+    with pytest.raises(PatternConfigError, match=re.escape("environment and secrets both set LOGIN")):
+        WebAppOptions(source=WEB_APP, environment={"LOGIN": "x"}, secrets={"LOGIN": secret})

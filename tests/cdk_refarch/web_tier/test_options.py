@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -21,6 +22,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 def _one(app: Synthesized, stack: str, resource_type: str) -> dict[str, Any]:
     _, resource = app.only(stack, resource_type)
     return resource
+
+
+def _logical_id(app: Synthesized, stack: str, prefix: str) -> str:
+    (logical_id,) = [key for key in app.template_json(stack)["Resources"] if key.startswith(prefix)]
+    return logical_id
 
 
 def _all(app: Synthesized, stack: str, resource_type: str) -> list[dict[str, Any]]:
@@ -62,6 +68,42 @@ def test_user_data_downloads_unzips_and_installs_the_app(app: Synthesized) -> No
     assert "aws s3 cp 's3://<ref>/<ref>'" in script or "aws s3 cp" in script
     assert 'python3 -m zipfile -e "' in script
     assert script.rstrip().endswith('cd "$workdir" && sh install.sh')
+
+
+def test_environment_and_secret_arns_reach_the_install_command(app: Synthesized) -> None:
+    data = _one(app, OPTIONS, "AWS::EC2::LaunchTemplate")["Properties"]["LaunchTemplateData"]
+    parts = data["UserData"]["Fn::Base64"]["Fn::Join"][1]
+    script = "".join(part if isinstance(part, str) else json.dumps(part) for part in parts)
+    key, login = _logical_id(app, OPTIONS, "SecretKey"), _logical_id(app, OPTIONS, "Login")
+    assert script.rstrip().endswith(
+        f"""cd "$workdir" && env 'APP_STAGE=test' 'DATABASE_HOST={{"Ref": "{key}"}}' """
+        f"""'DATABASE_LOGIN_ARN={{"Ref": "{login}"}}' sh install.sh"""
+    )
+
+
+def test_the_instance_role_reads_its_secrets_and_nothing_more(app: Synthesized) -> None:
+    (policy,) = [
+        p
+        for p in app.resources(OPTIONS, "AWS::IAM::Policy").values()
+        if "InstanceRole" in json.dumps(p["Properties"]["Roles"])
+    ]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    login = _logical_id(app, OPTIONS, "Login")
+    assert {
+        "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+        "Effect": "Allow",
+        "Resource": {"Ref": login},
+    } in statements
+    # The key lets the role decrypt through Secrets Manager only.
+    key = _logical_id(app, OPTIONS, "SecretKey")
+    key_policy = app.template_json(OPTIONS)["Resources"][key]["Properties"]["KeyPolicy"]["Statement"]
+    (role,) = [k for k, r in app.resources(OPTIONS, "AWS::IAM::Role").items() if k.startswith("WebInstanceRole")]
+    (decrypt,) = [s for s in key_policy if s["Principal"] == {"AWS": {"Fn::GetAtt": [role, "Arn"]}}]
+    assert (decrypt["Action"], decrypt["Condition"]) == (
+        "kms:Decrypt",
+        {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}},
+    )
+    assert len(statements) == 2  # the asset, the secret: nothing more
 
 
 def test_instances_reach_nothing_but_what_they_need(app: Synthesized) -> None:

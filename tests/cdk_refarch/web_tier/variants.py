@@ -6,7 +6,9 @@ from pathlib import Path
 
 from aws_cdk import App, Environment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_secretsmanager as secretsmanager
 from cdk_nag import AwsSolutionsChecks
 
 from cdk_refarch import FrontDoorOptions, LoadBalancerOptions, WebAclOptions
@@ -39,11 +41,19 @@ def build(app: App) -> list[Stack]:
     )
     full = Stack(app, "WebOptions", env=ENV)
     zone = route53.HostedZone.from_hosted_zone_attributes(full, "Zone", hosted_zone_id="Z123", zone_name="example.com")
+    key = kms.Key(full, "SecretKey", enable_key_rotation=True)
+    login = secretsmanager.Secret(full, "Login", encryption_key=key)
+    acknowledge(login, "AwsSolutions-SMG4", "A test secret: its owner (a database) rotates it in real use.")
     WebTier(
         full,
         "Web",
         vpc=vpc(full),
-        app=WebAppOptions(source=WEB_APP, port=9000),
+        app=WebAppOptions(
+            source=WEB_APP,
+            port=9000,
+            environment={"APP_STAGE": "test", "DATABASE_HOST": key.key_id},
+            secrets={"DATABASE_LOGIN_ARN": login},
+        ),
         front_door=FrontDoorOptions(domain_name="www.example.com", hosted_zone=zone, web_acl=WebAclOptions()),
         load_balancer=LoadBalancerOptions(deletion_protection=True, ingress_cidrs=("203.0.113.0/24",)),
         instance_type="m7g.large",
