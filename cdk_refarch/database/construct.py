@@ -256,6 +256,28 @@ class Database(Construct):
             self.cache.allow_from(peer)
         self._peers.append(peer)
 
+    def grant_secret_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the master secret: ``secretsmanager:GetSecretValue`` and
+        ``DescribeSecret`` on it, and ``kms:Decrypt`` on the database's key through Secrets
+        Manager only, all in the grantee's own policy.
+
+        ``secret.grant_read`` names the grantee in the key's policy instead, which from
+        another stack is a dependency cycle (that stack depends on this one for the ARN);
+        the key trusts the account's IAM policies, so this needs no change to it."""
+        stack = Stack.of(self)
+        read = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+            resource_arns=[self.secret.secret_arn],
+        )
+        decrypt = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["kms:Decrypt"],
+            resource_arns=[self.key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}},
+        )
+        return read.combine(decrypt)
+
     def grant_connect(self, grantee: iam.IGrantable, db_user: str) -> iam.Grant:
         """Let ``grantee`` log in as ``db_user`` with IAM database authentication, on the
         primary and every read replica (``rds-db:connect`` on

@@ -13,6 +13,9 @@ from stacks.alarms.stack import alarm_destination
 from stacks.database.settings import SETTINGS
 from stacks.stages import StageSettings, for_stage
 
+#: The application's database on the instance, created with it (RDS's ``DBName``).
+DATABASE_NAME = "app"
+
 
 class DatabaseStack(Stack):
     """PostgreSQL with a Valkey cache, for the stage: Multi-AZ with failover replicas in
@@ -45,6 +48,7 @@ class DatabaseStack(Stack):
             self,
             "Database",
             vpc=network.vpc,
+            database_name=DATABASE_NAME,
             production=settings.production,
             cache=settings.cache,
             alarms=DatabaseAlarmOptions(**alarm_destination(stage, alarm_topic)),

@@ -1,33 +1,33 @@
-"""The fan-out stack: ``FanOut``, one topic of upload events and the queues that subscribe to it."""
+"""The fan-out stack: ``FanOut`` (a topic of events and the queues subscribed to it) and
+the tables its consumers write, both stateful."""
 
 from __future__ import annotations
 
-from types import ModuleType
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from cdk_refarch.core.names import pascal
+from cdk_refarch.dynamo_table import DynamoTable, TableOptions
 from cdk_refarch.fan_out import FanOut, FanOutAlarmOptions, FilterPolicy, QueueOptions
 from stacks.alarms.stack import alarm_destination
-from stacks.contracts import load_contract
 from stacks.stages import StageSettings
 
-
-def uploads_contract() -> ModuleType:
-    """``runtime/uploads/contract.py``: the events the upload pipeline publishes."""
-    return load_contract("uploads")
+_NO_TABLES: Mapping[str, TableOptions] = MappingProxyType({})
 
 
 class FanOutStack(Stack):
-    """A topic for the upload pipeline's events and three subscriber queues: ``processed``
-    takes every processed upload, ``images`` only images (a filter on the content-type
-    attribute), ``audit`` every message the topic gets, filtered on nothing.
+    """A topic, one queue per entry of ``queues`` (filtered by ``filter_policies``), and a
+    table per entry of ``tables`` for the consumers (``stacks/event_consumers``), which
+    live in a stateless stack of their own: queues and tables keep their messages and
+    items when the consumers are replaced.
 
-    The queues keep their messages for the consumers of the reference applications; in
-    this stack nobody consumes them yet, so their age alarm tells when one backs up.
-    The alarms notify ``alarm_topic`` (the application's); without one, a topic of its own
-    mailing the stage's alarm e-mail.
+    The alarms notify ``alarm_topic`` (the application's); without one, a topic of its
+    own mailing the stage's alarm e-mail.
     """
 
     def __init__(
@@ -36,27 +36,27 @@ class FanOutStack(Stack):
         construct_id: str,
         *,
         stage: StageSettings,
+        queues: Mapping[str, QueueOptions],
+        filter_policies: Mapping[str, FilterPolicy],
+        tables: Mapping[str, TableOptions] = _NO_TABLES,
         alarm_topic: sns.ITopic | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        contract = uploads_contract()
         self.fan_out = FanOut(
             self,
             "Events",
-            queues={"processed": QueueOptions(), "images": QueueOptions(), "audit": QueueOptions(retention_days=14)},
-            filter_policies={
-                "processed": FilterPolicy({contract.EVENT_TYPE_ATTRIBUTE: [contract.EVENT_TYPE]}),
-                "images": FilterPolicy(
-                    {
-                        contract.EVENT_TYPE_ATTRIBUTE: [contract.EVENT_TYPE],
-                        contract.CONTENT_TYPE_ATTRIBUTE: [{"prefix": "image/"}],
-                    }
-                ),
-            },
+            queues=queues,
+            filter_policies=filter_policies,
             alarms=FanOutAlarmOptions(**alarm_destination(stage, alarm_topic)),
             removal_policy=stage.removal_policy,
         )
+        self.tables: dict[str, dynamodb.ITableV2] = {
+            name: DynamoTable(self, f"{pascal(name)}Table", options=options, removal_policy=stage.removal_policy).table
+            for name, options in tables.items()
+        }
         CfnOutput(self, "TopicArn", value=self.fan_out.topic.topic_arn, description="Publish events here")
         for name, queue in self.fan_out.queues.items():
-            CfnOutput(self, f"{name.capitalize()}QueueUrl", value=queue.queue_url, description=f"The {name} queue")
+            CfnOutput(self, f"{pascal(name)}QueueUrl", value=queue.queue_url, description=f"The {name} queue")
+        for name, table in self.tables.items():
+            CfnOutput(self, f"{pascal(name)}TableName", value=table.table_name, description=f"The {name} table")

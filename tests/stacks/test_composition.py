@@ -46,8 +46,8 @@ def test_each_stage_has_every_applications_stacks_named_by_application_stage_and
             "StaticWebsite": ["Site", "Monitoring"],
             "ServerlessWebApp": ["Alarms", "Data", "Api", "Site", "Monitoring"],
             "ThreeTierWeb": ["Alarms", "Network", "Data", "Web", "Monitoring"],
-            "ContainerMicroservice": ["Alarms", "Network", "Data", "Service", "Monitoring"],
-            "EventDrivenPipeline": ["Alarms", "Events", "Pipeline", "Monitoring"],
+            "ContainerMicroservice": ["Alarms", "Network", "Data", "Events", "Service", "Worker", "Monitoring"],
+            "EventDrivenPipeline": ["Alarms", "Events", "Pipeline", "Consumers", "Monitoring"],
         }
         expected = {f"{title}-{stage}-{role}": f"{title}-{stage}-{role}" for title in roles for role in roles[title]}
         assert names == {"Account": "refarch-account", **expected}

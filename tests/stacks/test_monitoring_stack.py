@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from aws_cdk import App
 
+from cdk_refarch.fan_out import QueueOptions
 from stacks.fan_out.stack import FanOutStack
 from stacks.monitoring.stack import MonitoringStack
 from stacks.stages import STAGES
@@ -25,6 +26,7 @@ SECTIONS = {
     "ContainerMicroservice": [
         "Container service ContainerMicroservice-<stage>-Service/Service",
         "Database ContainerMicroservice-<stage>-Data/Database",
+        "Fan-out ContainerMicroservice-<stage>-Events/Events",
     ],
     "EventDrivenPipeline": [
         "Upload pipeline EventDrivenPipeline-<stage>-Pipeline/Uploads",
@@ -33,9 +35,10 @@ SECTIONS = {
 }
 #: The applications whose patterns create alarms (and so have an alarm stack), with how
 #: many: the API's 5; the web tier's 5 or the container service's 5 (4 of the load
-#: balancer, running tasks) with the database's 4 and the cache's 3; the pipeline's 6 with
-#: the fan-out's 2 and 2 per queue (3 queues).
-ALARM_COUNTS = {"ServerlessWebApp": 5, "ThreeTierWeb": 12, "ContainerMicroservice": 12, "EventDrivenPipeline": 14}
+#: balancer, running tasks) with the database's 4 and the cache's 3, and for the container
+#: microservice its domain events' fan-out (2, and 2 for its one queue); the pipeline's 6
+#: with the fan-out's 2 and 2 per queue (3 queues).
+ALARM_COUNTS = {"ServerlessWebApp": 5, "ThreeTierWeb": 12, "ContainerMicroservice": 16, "EventDrivenPipeline": 14}
 WITH_ALARMS = list(ALARM_COUNTS)
 ALARM_EMAIL = "alarms@example.com"  # tests/conftest.py's production e-mail
 
@@ -153,7 +156,13 @@ def test_the_alarm_stack_depends_on_nothing_and_is_protected_in_production(app: 
 def test_without_an_alarm_topic_a_stack_keeps_a_topic_of_its_own() -> None:
     """``alarm_topic=None``: the pattern's own topic, with the stage's e-mail, as before."""
     app = App(context=CDK_CONTEXT)
-    stack = FanOutStack(app, "Events", stage=replace(STAGES["production"], alarm_email=ALARM_EMAIL))
+    stack = FanOutStack(
+        app,
+        "Events",
+        stage=replace(STAGES["production"], alarm_email=ALARM_EMAIL),
+        queues={"orders": QueueOptions()},
+        filter_policies={},
+    )
     template = app.synth().get_stack_by_name(stack.stack_name).template
     topics = [key for key, r in template["Resources"].items() if r["Type"] == "AWS::SNS::Topic"]
     assert len(topics) == 2 and any("AlarmTopic" in key for key in topics)
