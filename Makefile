@@ -46,6 +46,20 @@ $(STAMPS)/chromium: $(if $(and $(wildcard $(CHROMIUM_BIN)),$(wildcard $(CHROMEDR
 	fi
 	@mkdir -p $(STAMPS) && touch $@
 
+# Debian's PostgreSQL server for the web app's database tests (tests/runtime/web), which
+# start a throwaway cluster with its initdb. Installed (as root, or through sudo) when no
+# initdb is there, and checked again on every run even once stamped.
+POSTGRESQL_INITDB := $(wildcard /usr/lib/postgresql/*/bin/initdb)
+
+$(STAMPS)/postgresql: $(if $(POSTGRESQL_INITDB),,FORCE)
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing postgresql (Debian package) for tests/runtime/web"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			postgresql >/dev/null; \
+	fi
+	@mkdir -p $(STAMPS) && touch $@
+
 .PHONY: FORCE
 FORCE:
 
@@ -55,7 +69,7 @@ synth: setup ## Synthesize APP (one application; all without it) for STAGE (sand
 	@$(PY) scripts/synth_summary.py --stage $(STAGE) $(if $(APP),--app $(APP)) $(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) \
 		$(if $(MONTHLY_BUDGET_USD),--context monthly_budget_usd=$(MONTHLY_BUDGET_USD))
 
-test: setup $(STAMPS)/chromium ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lint, the browser test; installs Chromium when missing)
+test: setup $(STAMPS)/chromium $(STAMPS)/postgresql ## Run the whole test suite (assertions, snapshots, cdk-nag, cfn-lint, the browser test; installs Chromium and PostgreSQL when missing)
 	@$(PY) -m pytest
 
 bench: setup ## Time synth (an empty app, each application, all) against the targets, and make test

@@ -96,7 +96,8 @@ class WebTier(Construct):
             self, "InstanceSecurityGroup", vpc=vpc, description="Web tier instances: the app port from the ALB only"
         )
         self.front_door.allow_to(self.security_group, app.port)
-        asset = s3_assets.Asset(self, "App", path=app.source, exclude=["__pycache__", "*.pyc"])
+        # Tool caches and dotfiles (.ruff_cache, .pytest_cache) are no part of the app.
+        asset = s3_assets.Asset(self, "App", path=app.source, exclude=["__pycache__", "*.pyc", ".*"])
         self.instance_role = instance_role(self, asset, app)
         self.launch_template = launch_template(
             self,

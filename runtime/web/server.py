@@ -4,17 +4,21 @@
 this folder) serves, for ``GET`` and ``HEAD``:
 
 - ``contract.HEALTH_PATH``: 200 and JSON with the instance's Availability Zone,
-  instance id and region, read from the instance metadata service with IMDSv2. When
-  the metadata service cannot be read, still 200, with those fields ``null`` and the
-  reason in ``metadata_error``: the process serves requests, which is what the load
-  balancer's health check asks.
-- ``contract.PAGE_PATH``: an HTML page that says which instance and zone answered.
+  instance id and region, read from the instance metadata service with IMDSv2 (``imds``).
+  When the metadata service cannot be read, still 200, with those fields ``null`` and
+  the reason in ``metadata_error``: the process serves requests, which is what the load
+  balancer's health check asks. It never touches the database.
+- ``contract.PAGE_PATH``: an HTML page (``page``) that says which instance and zone
+  answered and, with a database configured, records the visit (``GET`` only) and lists
+  the latest ones (``visits``); 503 with the reason when the database fails.
+- ``contract.VISITS_API_PATH``: the visits as JSON, read only; 503 when the database
+  fails, 404 when none is configured.
 
 Any other path is 404, any other method on these paths 405, both with a JSON body.
 Each request is logged as one JSON line on stdout (journald keeps it). On SIGTERM
 (``systemctl stop``) the server stops accepting connections, finishes the requests
 in flight (up to ``contract.DRAIN_SECONDS``) and exits 0. Under systemd it reports
-readiness (``Type=notify``) once it listens.
+readiness (``Type=notify``) once it listens: it contacts nothing before that.
 
 It runs on the python3 of Amazon Linux 2023 (3.9): no syntax, typing construct or
 standard-library API newer than 3.9 (tests/runtime/web/test_compat.py checks), and no
@@ -25,10 +29,6 @@ asset alone. README.md beside this file explains the choices.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import html
-import http.client
 import json
 import os
 import platform
@@ -38,16 +38,20 @@ import socketserver
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Final, NamedTuple, TextIO
 from urllib.parse import urlsplit
 
 import contract
+import page
+import visits
+from imds import IMDS_DEFAULT_ENDPOINT, Identity, ImdsClient, MetadataError
+from page import JSON_CSP, PAGE_CSP, DatabaseView
+from visits import DatabaseUnavailable, Summary, VisitStore
 
 # ------------------------------------------------------------------------- logging
 
@@ -82,118 +86,9 @@ class JsonLog:
 
 # ------------------------------------------------------------- instance metadata
 
-IMDS_DEFAULT_ENDPOINT: Final = "http://169.254.169.254"
-IMDS_TOKEN_PATH: Final = "/latest/api/token"
-IMDS_IDENTITY_PATH: Final = "/latest/dynamic/instance-identity/document"
-IMDS_TOKEN_TTL_HEADER: Final = "X-aws-ec2-metadata-token-ttl-seconds"
-IMDS_TOKEN_HEADER: Final = "X-aws-ec2-metadata-token"
-#: The longest a token may live (6 hours); the client renews it a minute early.
-IMDS_TOKEN_TTL_SECONDS: Final = 21600
-IMDS_TOKEN_RENEW_EARLY_SECONDS: Final = 60
 #: While the metadata service fails, how long to answer with the last error before
 #: asking it again, so a slow or absent service never slows every health check down.
 IMDS_RETRY_SECONDS: Final = 5.0
-#: Metadata answers are a few hundred bytes; anything far larger is not the service.
-IMDS_MAX_BYTES: Final = 64 * 1024
-
-
-class MetadataError(Exception):
-    """The metadata service could not be read. The message is safe to show."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class Identity(NamedTuple):
-    availability_zone: str
-    instance_id: str
-    region: str
-
-
-class ImdsClient:
-    """A minimal IMDSv2 client: a session token (PUT), then reads (GET) that carry it.
-
-    The token is cached until a minute before it expires, and renewed once when a read
-    is refused with 401 (the service restarted, say). Every request has ``timeout``
-    seconds for each socket operation, and proxies from the environment are ignored:
-    the metadata service is link-local and must never be reached through a proxy.
-    """
-
-    def __init__(
-        self,
-        endpoint: str = IMDS_DEFAULT_ENDPOINT,
-        *,
-        timeout: float = contract.IMDS_TIMEOUT_SECONDS,
-        token_ttl_seconds: int = IMDS_TOKEN_TTL_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        parts = urlsplit(endpoint)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-            raise ValueError(f"the metadata endpoint must be an http(s) URL, got {endpoint!r}")
-        if not 2 * IMDS_TOKEN_RENEW_EARLY_SECONDS <= token_ttl_seconds <= IMDS_TOKEN_TTL_SECONDS:
-            raise ValueError(
-                f"token_ttl_seconds must be {2 * IMDS_TOKEN_RENEW_EARLY_SECONDS} to {IMDS_TOKEN_TTL_SECONDS}"
-            )
-        self.endpoint = endpoint.rstrip("/")
-        self._timeout = timeout
-        self._token_ttl = token_ttl_seconds
-        self._clock = clock
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        self._lock = threading.Lock()
-        self._token: str | None = None
-        self._token_renew_at = 0.0
-
-    def _request(self, method: str, path: str, headers: Mapping[str, str]) -> bytes:
-        request = urllib.request.Request(self.endpoint + path, method=method, headers=dict(headers))
-        try:
-            with self._opener.open(request, timeout=self._timeout) as response:
-                body: bytes = response.read(IMDS_MAX_BYTES + 1)
-        except urllib.error.HTTPError as error:
-            error.close()
-            raise MetadataError(f"{method} {path}: HTTP {error.code}", status=error.code) from None
-        except urllib.error.URLError as error:
-            raise MetadataError(f"{method} {path}: {error.reason}") from None
-        except (OSError, http.client.HTTPException, ValueError) as error:
-            # socket.timeout (not yet an alias of TimeoutError on 3.9), resets, bad responses.
-            raise MetadataError(f"{method} {path}: {type(error).__name__}: {error}") from None
-        if len(body) > IMDS_MAX_BYTES:
-            raise MetadataError(f"{method} {path}: answer longer than {IMDS_MAX_BYTES} bytes")
-        return body
-
-    def _session_token(self) -> str:
-        now = self._clock()
-        if self._token is not None and now < self._token_renew_at:
-            return self._token
-        body = self._request("PUT", IMDS_TOKEN_PATH, {IMDS_TOKEN_TTL_HEADER: str(self._token_ttl)})
-        token = body.decode("ascii", "replace").strip()
-        if not token or not token.isprintable():
-            raise MetadataError(f"PUT {IMDS_TOKEN_PATH}: no usable token in the answer")
-        self._token = token
-        self._token_renew_at = now + self._token_ttl - IMDS_TOKEN_RENEW_EARLY_SECONDS
-        return token
-
-    def get(self, path: str) -> bytes:
-        """The body of ``GET path``; ``MetadataError`` on any failure."""
-        with self._lock:
-            try:
-                return self._request("GET", path, {IMDS_TOKEN_HEADER: self._session_token()})
-            except MetadataError as error:
-                if error.status != HTTPStatus.UNAUTHORIZED:
-                    raise
-                self._token = None
-            return self._request("GET", path, {IMDS_TOKEN_HEADER: self._session_token()})
-
-    def identity(self) -> Identity:
-        """Zone, instance id and region, from the instance identity document."""
-        try:
-            document = json.loads(self.get(IMDS_IDENTITY_PATH).decode("utf-8"))
-        except ValueError:
-            raise MetadataError(f"GET {IMDS_IDENTITY_PATH}: not a JSON document") from None
-        fields = ("availabilityZone", "instanceId", "region")
-        if not isinstance(document, dict) or not all(isinstance(document.get(f), str) for f in fields):
-            raise MetadataError(f"GET {IMDS_IDENTITY_PATH}: missing {', '.join(fields)}")
-        return Identity(document["availabilityZone"], document["instanceId"], document["region"])
 
 
 class Lookup(NamedTuple):
@@ -219,7 +114,7 @@ class InstanceMetadata:
         clock: Callable[[], float] = time.monotonic,
         log: JsonLog | None = None,
     ) -> None:
-        self._client = client
+        self.client = client
         self._retry_seconds = retry_seconds
         self._clock = clock
         self._log = log
@@ -242,9 +137,9 @@ class InstanceMetadata:
             now = self._clock()
             if self._failed is not None and now < self._retry_at:
                 return self._failed
-            assert self._client is not None
+            assert self.client is not None
             try:
-                identity = self._client.identity()
+                identity = self.client.identity()
             except MetadataError as error:
                 self._failed = Lookup(None, str(error))
                 self._retry_at = now + self._retry_seconds
@@ -286,57 +181,6 @@ def health_document(config: AppConfig, lookup: Lookup) -> dict[str, Any]:
     }
 
 
-PAGE_STYLE: Final = (
-    "body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#16191f}"
-    "main{max-width:40rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:.5rem;"
-    "box-shadow:0 1px 3px rgba(0,0,0,.15)}"
-    "h1{margin-top:0;font-size:1.5rem}dt{font-weight:600}dd{margin:0 0 .75rem;font-family:monospace}"
-)
-#: The page's one inline style block, allowed by hash: the policy allows nothing else.
-PAGE_STYLE_HASH: Final = "sha256-" + base64.b64encode(hashlib.sha256(PAGE_STYLE.encode("utf-8")).digest()).decode()
-_POLICY_TAIL: Final = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-PAGE_CSP: Final = f"default-src 'none'; style-src '{PAGE_STYLE_HASH}'; {_POLICY_TAIL}"
-JSON_CSP: Final = f"default-src 'none'; {_POLICY_TAIL}"
-
-
-def render_page(config: AppConfig, lookup: Lookup) -> str:
-    identity = lookup.identity
-    unknown = "unknown"
-
-    def text(value: str | None) -> str:
-        return html.escape(value if value is not None else unknown, quote=True)
-
-    rows = [
-        ("Instance", identity.instance_id if identity else None),
-        ("Availability Zone", identity.availability_zone if identity else None),
-        ("Region", identity.region if identity else None),
-        ("Stage", config.stage),
-    ]
-    if lookup.error is not None:
-        rows.append(("Instance metadata", lookup.error))
-    details = "".join(f"<dt>{text(name)}</dt><dd>{text(value)}</dd>" for name, value in rows)
-    zone = text(identity.availability_zone if identity else None)
-    instance = text(identity.instance_id if identity else None)
-    return (
-        "<!doctype html>\n"
-        '<html lang="en">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{text(config.app_name)}</title>\n"
-        f"<style>{PAGE_STYLE}</style>\n"
-        "</head>\n"
-        "<body>\n"
-        "<main>\n"
-        f"<h1>{text(config.app_name)}</h1>\n"
-        f"<p>This page was served by instance {instance} in Availability Zone {zone}.</p>\n"
-        f"<dl>{details}</dl>\n"
-        "</main>\n"
-        "</body>\n"
-        "</html>\n"
-    )
-
-
 # ------------------------------------------------------------------------- server
 
 JSON_TYPE: Final = "application/json"
@@ -368,8 +212,16 @@ def json_response(status: HTTPStatus, document: Mapping[str, Any], *headers: tup
     return Response(status, JSON_TYPE, body, (("Content-Security-Policy", JSON_CSP), *headers))
 
 
-def error_response(status: HTTPStatus, *headers: tuple[str, str]) -> Response:
-    return json_response(status, {"error": status.phrase, "status": int(status)}, *headers)
+def error_response(status: HTTPStatus, *headers: tuple[str, str], reason: str | None = None) -> Response:
+    document: dict[str, Any] = {"error": status.phrase, "status": int(status)}
+    if reason is not None:
+        document["reason"] = reason
+    return json_response(status, document, *headers)
+
+
+def visits_document(summary: Summary) -> dict[str, Any]:
+    recent = [visit._asdict() for visit in summary.recent]
+    return {"total": summary.total, "recent": recent}
 
 
 def _clip(value: object) -> str | None:
@@ -433,16 +285,57 @@ class RequestHandler(BaseHTTPRequestHandler):
         return view(self)
 
     def _health(self) -> Response:
+        # The process only: never the database. When the database fails, every instance
+        # fails with it, and a health check that followed it would have the load
+        # balancer take them all out of service (and the group replace them in a loop),
+        # when they can still say what is wrong.
         document = health_document(self.server.config, self.server.metadata.lookup())
         return json_response(HTTPStatus.OK, document)
 
     def _page(self) -> Response:
-        page = render_page(self.server.config, self.server.metadata.lookup())
-        return Response(HTTPStatus.OK, HTML_TYPE, page.encode("utf-8"), (("Content-Security-Policy", PAGE_CSP),))
+        lookup = self.server.metadata.lookup()
+        database = page.NO_DATABASE
+        if self.server.visits is not None:
+            read: Callable[[VisitStore], Summary] = VisitStore.summary  # HEAD (a monitor's probe): no visit
+            if self.command == "GET":
+                read = lambda store: store.record(lookup.identity)  # noqa: E731
+            try:
+                database = DatabaseView(True, summary=self._visits(read))
+            except DatabaseUnavailable as error:
+                database = DatabaseView(True, error=error.reason)
+        body = page.render_page(
+            app_name=self.server.config.app_name,
+            stage=self.server.config.stage,
+            identity=lookup.identity,
+            metadata_error=lookup.error,
+            database=database,
+        )
+        status = HTTPStatus.OK if database.error is None else HTTPStatus.SERVICE_UNAVAILABLE
+        return Response(status, HTML_TYPE, body.encode("utf-8"), (("Content-Security-Policy", PAGE_CSP),))
+
+    def _visits_api(self) -> Response:
+        if self.server.visits is None:
+            return error_response(HTTPStatus.NOT_FOUND, reason=page.NO_DATABASE_TEXT)
+        try:
+            summary = self._visits(VisitStore.summary)
+        except DatabaseUnavailable as error:
+            return error_response(HTTPStatus.SERVICE_UNAVAILABLE, reason=error.reason)
+        return json_response(HTTPStatus.OK, visits_document(summary))
+
+    def _visits(self, read: Callable[[VisitStore], Summary]) -> Summary:
+        assert self.server.visits is not None
+        try:
+            return read(self.server.visits)
+        except DatabaseUnavailable as error:
+            self.server.log.emit(
+                "database_unavailable", level="warning", path=_clip(self.path), reason=error.reason, error=str(error)
+            )
+            raise
 
     _VIEWS: Final[dict[str, Callable[[RequestHandler], Response]]] = {
         contract.HEALTH_PATH: _health,
         contract.PAGE_PATH: _page,
+        contract.VISITS_API_PATH: _visits_api,
     }
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -520,10 +413,12 @@ class WebServer(ThreadingHTTPServer):
         config: AppConfig,
         metadata: InstanceMetadata,
         log: JsonLog,
+        visits: VisitStore | None = None,
     ) -> None:
         self.config = config
         self.metadata = metadata
         self.log = log
+        self.visits = visits
         self.draining = False
         self._state = threading.Condition()
         self._in_flight = 0
@@ -602,10 +497,27 @@ def sd_notify(message: str, environ: Mapping[str, str] | None = None) -> bool:
     return True
 
 
-def build_server(host: str, port: int, environ: Mapping[str, str], log: JsonLog) -> WebServer:
+#: The RDS certificate authorities, installed beside this file.
+CA_BUNDLE_PATH: Final = Path(__file__).resolve().with_name(contract.CA_BUNDLE)
+
+
+def build_server(
+    host: str, port: int, environ: Mapping[str, str], log: JsonLog, *, ca_bundle: Path = CA_BUNDLE_PATH
+) -> WebServer:
+    """The server, listening. It contacts nothing yet: neither the metadata service nor
+    the database, which it first uses when a request needs it."""
     config = AppConfig.from_environ(environ)
+    database = contract.DatabaseSettings.from_environ(environ)
     metadata = InstanceMetadata.from_environ(environ, log=log)
-    return WebServer((host, port), config, metadata, log)
+    store = None
+    if database is not None:
+        if metadata.client is None:
+            raise ValueError(
+                f"the database settings need the instance metadata service (the instance role's credentials), "
+                f"which {contract.ENV_IMDS_DISABLED} turns off"
+            )
+        store = visits.open_store(database, environ, metadata.client, ca_bundle)
+    return WebServer((host, port), config, metadata, log, store)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -651,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         port=port,
         app=server.config.app_name,
         stage=server.config.stage,
+        database=server.visits.settings.host if server.visits else None,
         python=platform.python_version(),
     )
     sd_notify(f"READY=1\nSTATUS=listening on {host}:{port}")
@@ -662,6 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     server.shutdown()  # the accept loop ends (within its poll interval) ...
     server.server_close()  # ... and new connections are refused at once
     drained = server.wait_idle(contract.DRAIN_SECONDS)
+    if server.visits is not None:
+        server.visits.close()  # Terminate to the database, rather than a dropped connection
     log.emit("stopped", level="info" if drained else "warning", drained=drained)
     return 1 if failed else 0
 

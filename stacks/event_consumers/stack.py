@@ -15,6 +15,7 @@ from cdk_refarch.core.errors import require
 from cdk_refarch.core.functions import powertools_layer, python_function
 from cdk_refarch.core.names import pascal
 from cdk_refarch.core.retention import log_retention
+from cdk_refarch.core.tags import tag_pattern
 from cdk_refarch.fan_out import FanOut, QueueConsumer
 from stacks.contracts import RUNTIME, load_contract
 from stacks.event_consumers.settings import SETTINGS
@@ -66,8 +67,11 @@ class EventConsumersStack(Stack):
 
     ``functions``: queue name -> function, for the dashboard. A message a function fails
     on returns to its queue, then goes to the queue's dead-letter queue, whose alarm (the
-    fan-out's) notifies the application's topic.
+    fan-out's) notifies the application's topic. Its resources carry the ``Pattern`` tag
+    ``event-consumers``, which names their smoke checks (``deploy/smoke/event_consumers.py``).
     """
+
+    PATTERN = "event-consumers"
 
     def __init__(
         self,
@@ -81,6 +85,7 @@ class EventConsumersStack(Stack):
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        tag_pattern(self)
         settings = for_stage(SETTINGS, stage)
         contract = load_contract("events")
         layer = powertools_layer(self)

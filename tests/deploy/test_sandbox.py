@@ -155,11 +155,14 @@ def test_smoke_checks_are_found_by_the_pattern_tag(sandbox: Sandbox) -> None:
         "ContainerMicroservice-Sandbox-Alarms": ["deploy.smoke.alarm_topic"],
         "ContainerMicroservice-Sandbox-Network": ["deploy.smoke.network"],
         "ContainerMicroservice-Sandbox-Data": ["deploy.smoke.cache", "deploy.smoke.database"],
+        "ContainerMicroservice-Sandbox-Events": ["deploy.smoke.dynamo_table", "deploy.smoke.fan_out"],
         "ContainerMicroservice-Sandbox-Service": ["deploy.smoke.container_service"],
+        "ContainerMicroservice-Sandbox-Worker": ["deploy.smoke.event_consumers"],
         "ContainerMicroservice-Sandbox-Monitoring": ["deploy.smoke.application_dashboard"],
         "EventDrivenPipeline-Sandbox-Alarms": ["deploy.smoke.alarm_topic"],
-        "EventDrivenPipeline-Sandbox-Events": ["deploy.smoke.fan_out"],
+        "EventDrivenPipeline-Sandbox-Events": ["deploy.smoke.dynamo_table", "deploy.smoke.fan_out"],
         "EventDrivenPipeline-Sandbox-Pipeline": ["deploy.smoke.dynamo_table", "deploy.smoke.upload_pipeline"],
+        "EventDrivenPipeline-Sandbox-Consumers": ["deploy.smoke.event_consumers"],
         "EventDrivenPipeline-Sandbox-Monitoring": ["deploy.smoke.application_dashboard"],
     }
 

@@ -35,9 +35,50 @@ def test_the_app_port_and_health_path_come_from_the_contract(app: Synthesized) -
 def test_user_data_installs_the_app_for_the_stage(app: Synthesized) -> None:
     contract = web_contract()
     data = _props(app, "AWS::EC2::LaunchTemplate")["LaunchTemplateData"]
-    script = "".join(part for part in data["UserData"]["Fn::Base64"]["Fn::Join"][1] if isinstance(part, str))
-    assert f"{contract.ENV_STAGE}={_stage(app)} {contract.ENV_APP_NAME}={contract.SERVICE_NAME}" in script
-    assert script.rstrip().endswith(f"sh {contract.INSTALL_SCRIPT}")
+    parts = data["UserData"]["Fn::Base64"]["Fn::Join"][1]
+    script = "".join(part if isinstance(part, str) else _output_name(part) for part in parts)
+    data_stack = app.stack("ThreeTierWeb-*-Data").stack_name
+    install = script.rstrip().splitlines()[-1]
+    settings = [
+        f"{contract.ENV_STAGE}={_stage(app)}",
+        f"{contract.ENV_APP_NAME}={contract.SERVICE_NAME}",
+        f"{contract.ENV_DB_HOST}=<{data_stack}:EndpointAddress>",
+        f"{contract.ENV_DB_PORT}=<{data_stack}:EndpointPort>",
+        f"{contract.ENV_DB_NAME}=app",
+        f"{contract.ENV_AWS_REGION}=us-east-1",
+        f"{contract.ENV_DB_SECRET_ARN}=<{data_stack}:MasterUserSecretSecretArn>",
+    ]
+    quoted = " ".join(f"'{setting}'" for setting in settings)
+    assert install == f'cd "$workdir" && env {quoted} sh {contract.INSTALL_SCRIPT}'
+
+
+def _output_name(part: dict[str, Any]) -> str:
+    """``<stack:what>`` for a reference to another stack's output, e.g. the database's port."""
+    output = part.get("Fn::GetStackOutput")
+    if output is None:
+        return "<other>"  # the asset bucket's name
+    what = next(
+        w for w in ("EndpointAddress", "EndpointPort", "MasterUserSecretSecretArn") if w in output["OutputName"]
+    )
+    return f"<{output['StackName']}:{what}>"
+
+
+def test_the_instances_read_the_database_secret_and_nothing_else_of_it(app: Synthesized) -> None:
+    (policy,) = [
+        p["Properties"]
+        for p in app.resources(STACK, "AWS::IAM::Policy").values()
+        if "InstanceRole" in str(p["Properties"]["Roles"])
+    ]
+    secret_statements = [s for s in policy["PolicyDocument"]["Statement"] if "s3:GetObject*" not in s["Action"]]
+    read, decrypt = secret_statements
+    assert read["Action"] == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+    assert "MasterUserSecretSecretArn" in read["Resource"]["Fn::GetStackOutput"]["OutputName"]
+    assert (
+        decrypt["Action"] == "kms:Decrypt" and "DatabaseKey" in decrypt["Resource"]["Fn::GetStackOutput"]["OutputName"]
+    )
+    assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == {
+        "Fn::Join": ["", ["secretsmanager.us-east-1.", {"Ref": "AWS::URLSuffix"}]]
+    }
 
 
 def test_sizes_follow_the_stage(app: Synthesized) -> None:

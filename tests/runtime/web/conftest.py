@@ -29,6 +29,9 @@ from typing import Any, Final
 import pytest
 
 from tests.runtime.contracts import load_module
+from tests.runtime.web import pg_cluster, stub_secrets_manager
+from tests.runtime.web.pg_cluster import Cluster
+from tests.runtime.web.stub_secrets_manager import StubSecretsManager
 
 WEB_DIR: Final = Path(__file__).resolve().parents[3] / "runtime" / "web"
 LOOPBACK: Final = "127.0.0.1"
@@ -36,22 +39,54 @@ LOOPBACK: Final = "127.0.0.1"
 TIMEOUT: Final = 5.0
 
 
-def _load_server(contract: ModuleType) -> ModuleType:
+#: runtime/web's modules, each after the ones it imports.
+APP_MODULES: Final = (
+    "contract",
+    "imds",
+    "sigv4",
+    "secrets_manager",
+    "scram",
+    "pgwire",
+    "postgres",
+    "pool",
+    "visits",
+    "page",
+    "server",
+)
+
+
+def _load_app() -> dict[str, ModuleType]:
+    """Each module of runtime/web as ``refarch_web_<name>``; while they load, their bare
+    names point at them (that is how they import each other), then whatever was there
+    before is put back."""
     missing = object()
-    previous = sys.modules.get("contract", missing)
-    sys.modules["contract"] = contract
+    previous = {name: sys.modules.get(name, missing) for name in APP_MODULES}
+    loaded: dict[str, ModuleType] = {}
     try:
-        return load_module("refarch_web_server", WEB_DIR / "server.py")
+        for name in APP_MODULES:
+            loaded[name] = sys.modules[name] = load_module(f"refarch_web_{name}", WEB_DIR / f"{name}.py")
     finally:
-        if previous is missing:
-            del sys.modules["contract"]
-        else:
-            sys.modules["contract"] = previous  # type: ignore[assignment]
+        for name, module in previous.items():
+            if module is missing:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module  # type: ignore[assignment]
+    return loaded
 
 
+_APP: Final = _load_app()
 #: runtime/web/contract.py, the very module the server below imports.
-CONTRACT: Final[ModuleType] = load_module("refarch_web_contract", WEB_DIR / "contract.py")
-SERVER: Final[ModuleType] = _load_server(CONTRACT)
+CONTRACT: Final[ModuleType] = _APP["contract"]
+IMDS: Final[ModuleType] = _APP["imds"]
+SIGV4: Final[ModuleType] = _APP["sigv4"]
+SECRETS_MANAGER: Final[ModuleType] = _APP["secrets_manager"]
+SCRAM: Final[ModuleType] = _APP["scram"]
+PGWIRE: Final[ModuleType] = _APP["pgwire"]
+POSTGRES: Final[ModuleType] = _APP["postgres"]
+POOL: Final[ModuleType] = _APP["pool"]
+VISITS: Final[ModuleType] = _APP["visits"]
+PAGE: Final[ModuleType] = _APP["page"]
+SERVER: Final[ModuleType] = _APP["server"]
 
 # ------------------------------------------------------------ stub metadata service
 
@@ -64,6 +99,17 @@ IDENTITY: Final = {
     "instanceType": "t4g.micro",
     "privateIp": "10.0.1.23",
     "region": "eu-west-1",
+}
+#: The instance profile's role and the temporary credentials the stub hands out for it.
+ROLE_NAME: Final = "refarch-web-instance"
+ROLE_CREDENTIALS: Final = {
+    "Code": "Success",
+    "LastUpdated": "2026-11-23T12:00:00Z",
+    "Type": "AWS-HMAC",
+    "AccessKeyId": "ASIAIOSFODNN7EXAMPLE",
+    "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "Token": "IQoJb3JpZ2luX2VjEXAMPLETOKEN//////////wEaCXVzLWVhc3QtMSJH",
+    "Expiration": "2026-11-23T18:00:00Z",
 }
 
 
@@ -78,6 +124,9 @@ class StubImds:
     """
 
     document: Any = field(default_factory=lambda: dict(IDENTITY))
+    #: The instance profile's role (``None``: the instance has none) and its credentials.
+    role: str | None = ROLE_NAME
+    credentials: Any = field(default_factory=lambda: dict(ROLE_CREDENTIALS))
     #: Answer every GET with this status instead (500, say).
     fail_status: int | None = None
     #: Hold each GET this long before answering (to make the client time out).
@@ -119,8 +168,8 @@ def _stub_handler(stub: StubImds) -> type[BaseHTTPRequestHandler]:
             stub.log.append(("PUT", self.path))
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
-            ttl = self.headers.get(SERVER.IMDS_TOKEN_TTL_HEADER, "")
-            if self.path != SERVER.IMDS_TOKEN_PATH:
+            ttl = self.headers.get(IMDS.IMDS_TOKEN_TTL_HEADER, "")
+            if self.path != IMDS.IMDS_TOKEN_PATH:
                 stub.violations.append(f"PUT to {self.path}")
                 return self._reply(404, b"")
             if self.headers.get("X-Forwarded-For") is not None:
@@ -140,7 +189,7 @@ def _stub_handler(stub: StubImds) -> type[BaseHTTPRequestHandler]:
                 stub.release.wait(TIMEOUT)
             if stub.delay:
                 time.sleep(stub.delay)
-            token = self.headers.get(SERVER.IMDS_TOKEN_HEADER)
+            token = self.headers.get(IMDS.IMDS_TOKEN_HEADER)
             if token is None:
                 stub.violations.append(f"GET {self.path} without a token")
                 return self._reply(401, b"")
@@ -148,10 +197,14 @@ def _stub_handler(stub: StubImds) -> type[BaseHTTPRequestHandler]:
                 return self._reply(401, b"")  # unknown, expired or revoked: not a violation
             if stub.fail_status is not None:
                 return self._reply(stub.fail_status, b"")
-            if self.path != SERVER.IMDS_IDENTITY_PATH:
+            answers = {IMDS.IMDS_IDENTITY_PATH: stub.document}
+            if stub.role is not None:
+                answers[IMDS.IMDS_CREDENTIALS_PATH] = stub.role.encode()
+                answers[IMDS.IMDS_CREDENTIALS_PATH + stub.role] = stub.credentials
+            if self.path not in answers:
                 return self._reply(404, b"")
-            body = stub.document if isinstance(stub.document, bytes) else json.dumps(stub.document).encode()
-            self._reply(200, body, "text/plain")
+            answer = answers[self.path]
+            self._reply(200, answer if isinstance(answer, bytes) else json.dumps(answer).encode(), "text/plain")
 
     return Handler
 
@@ -212,9 +265,10 @@ def app_env(imds: StubImds) -> dict[str, str]:
     }
 
 
-def start_server(environ: Mapping[str, str]) -> RunningServer:
+def start_server(environ: Mapping[str, str], ca_bundle: Path | None = None) -> RunningServer:
     stream = io.StringIO()
-    server = SERVER.build_server(LOOPBACK, 0, environ, SERVER.JsonLog(stream))
+    ca = {} if ca_bundle is None else {"ca_bundle": ca_bundle}
+    server = SERVER.build_server(LOOPBACK, 0, environ, SERVER.JsonLog(stream), **ca)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     return RunningServer(server, stream)
 
@@ -226,6 +280,56 @@ def web(app_env: dict[str, str]) -> Iterator[RunningServer]:
     yield running
     running.server.shutdown()
     running.server.server_close()
+
+
+# -------------------------------------------------- the database and Secrets Manager
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[Cluster]:
+    """A real PostgreSQL cluster on 127.0.0.1, over TLS (see pg_cluster)."""
+    yield from pg_cluster.start_cluster()
+
+
+@pytest.fixture
+def fresh_table(pg: Cluster) -> None:
+    """No visits table: the first use creates it."""
+    pg.sql(f"DROP TABLE IF EXISTS {VISITS.TABLE}", database=pg.database)
+
+
+@pytest.fixture
+def secrets_manager() -> Iterator[StubSecretsManager]:
+    """Secrets Manager holding the app user's login under ``SECRET_ARN``; it accepts
+    only requests signed with the stub metadata service's role credentials."""
+    stub = StubSecretsManager(
+        ROLE_CREDENTIALS["AccessKeyId"], ROLE_CREDENTIALS["SecretAccessKey"], ROLE_CREDENTIALS["Token"]
+    )
+    stub.set_login(pg_cluster.APP_USER, pg_cluster.APP_PASSWORD)
+    yield from stub_secrets_manager.serve(stub)
+
+
+@pytest.fixture
+def db_env(app_env: dict[str, str], pg: Cluster, secrets_manager: StubSecretsManager) -> dict[str, str]:
+    """``app_env`` with the database settings for the test cluster and the stub secret."""
+    settings = CONTRACT.DatabaseSettings(
+        pg.host, str(pg.port), pg.database, stub_secrets_manager.SECRET_ARN, stub_secrets_manager.REGION
+    )
+    return {
+        **app_env,
+        **settings.environment(),
+        CONTRACT.ENV_SECRETS_MANAGER_ENDPOINT: secrets_manager.endpoint,
+    }
+
+
+@pytest.fixture
+def db_web(db_env: dict[str, str], pg: Cluster, fresh_table: None) -> Iterator[RunningServer]:
+    """The server with a database: the test cluster, trusted through its own CA."""
+    running = start_server(db_env, ca_bundle=pg.ca_file)
+    yield running
+    running.server.shutdown()
+    running.server.server_close()
+    if running.server.visits is not None:
+        running.server.visits.close()
 
 
 # --------------------------------------------------------------------------- clients

@@ -10,6 +10,7 @@ for 3.9 as well, so that pyupgrade never rewrites it to newer APIs.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,10 +150,18 @@ def test_uses_no_standard_library_name_newer_than_3_9(source: Path) -> None:
 
 
 def test_the_folder_holds_python_sources() -> None:
-    assert {path.name for path in SOURCES} == set(CONTRACT.APP_FILES)
+    # Every module is installed (and so checked here); the CA bundle is the one other file.
+    assert {path.name for path in SOURCES} == {name for name in CONTRACT.APP_FILES if name.endswith(".py")}
+    assert set(CONTRACT.APP_FILES) - {path.name for path in SOURCES} == {CONTRACT.CA_BUNDLE}
 
 
 def test_ruff_lints_it_for_python_3_9() -> None:
     config = (WEB_DIR / "ruff.toml").read_text(encoding="utf-8")
     assert 'extend = "../../ruff.toml"' in config
     assert f'target-version = "py{TARGET[0]}{TARGET[1]}"' in config
+
+
+def test_no_module_shadows_the_standard_library() -> None:
+    # The server's folder comes first on sys.path: a module named like one of the
+    # standard library's would replace it for every import, the library's own included.
+    assert {path.stem for path in SOURCES} & sys.stdlib_module_names == set()

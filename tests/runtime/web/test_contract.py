@@ -102,6 +102,80 @@ def test_install_commands_quote_paths_and_refuse_bad_settings() -> None:
         CONTRACT.install_commands("prod", "")
 
 
+# -------------------------------------------------------------------- the database
+
+
+SETTINGS = CONTRACT.DatabaseSettings(
+    "db.abc.eu-west-1.rds.amazonaws.com",
+    "5432",
+    "refarch",
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1-AbCdEf",
+    "eu-west-1",
+)
+
+
+def test_the_database_settings_are_the_variables_in_order() -> None:
+    assert CONTRACT.DatabaseSettings._fields == ("host", "port", "name", "secret_arn", "region")
+    assert list(SETTINGS.environment()) == list(CONTRACT.DATABASE_VARIABLES)
+    assert CONTRACT.DATABASE_VARIABLES == (
+        "REFARCH_WEB_DB_HOST",
+        "REFARCH_WEB_DB_PORT",
+        "REFARCH_WEB_DB_NAME",
+        "REFARCH_WEB_DB_SECRET_ARN",
+        "REFARCH_WEB_AWS_REGION",
+    )
+    assert CONTRACT.ENV_SECRETS_MANAGER_ENDPOINT == "AWS_ENDPOINT_URL_SECRETS_MANAGER"  # the SDKs' name
+
+
+def test_the_database_settings_are_all_or_none() -> None:
+    assert CONTRACT.DatabaseSettings.from_environ({}) is None
+    assert CONTRACT.DatabaseSettings.from_environ({CONTRACT.ENV_STAGE: "x"}) is None
+    assert CONTRACT.DatabaseSettings.from_environ(SETTINGS.environment()) == SETTINGS
+    partial = {**SETTINGS.environment(), CONTRACT.ENV_DB_PORT: "", CONTRACT.ENV_AWS_REGION: ""}
+    message = "the database settings go together: REFARCH_WEB_DB_PORT REFARCH_WEB_AWS_REGION missing"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        CONTRACT.DatabaseSettings.from_environ(partial)
+
+
+def test_from_environ_checks_the_values() -> None:
+    with pytest.raises(ValueError, match=re.escape("REFARCH_WEB_DB_PORT must be a port number, 1 to 65535, got '0'")):
+        CONTRACT.DatabaseSettings.from_environ({**SETTINGS.environment(), CONTRACT.ENV_DB_PORT: "0"})
+
+
+def test_install_command_passes_the_settings_quoted() -> None:
+    assert CONTRACT.install_command("sandbox", "web") == (
+        "env REFARCH_WEB_STAGE=sandbox REFARCH_WEB_APP_NAME=web sh install.sh"
+    )
+    # Deploy-time values (a CDK token here) are quoted, never checked: install.sh checks them at boot.
+    token = SETTINGS._replace(host="${Token[TOKEN.123]}")
+    command = CONTRACT.install_command("sandbox", "web", token)
+    assert command == (
+        "env REFARCH_WEB_STAGE=sandbox REFARCH_WEB_APP_NAME=web REFARCH_WEB_DB_HOST='${Token[TOKEN.123]}' "
+        "REFARCH_WEB_DB_PORT=5432 REFARCH_WEB_DB_NAME=refarch "
+        "REFARCH_WEB_DB_SECRET_ARN='arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1-AbCdEf' "
+        "REFARCH_WEB_AWS_REGION=eu-west-1 sh install.sh"
+    )
+    assert shlex.split(command)[3] == "REFARCH_WEB_DB_HOST=${Token[TOKEN.123]}"
+    with pytest.raises(ValueError, match="REFARCH_WEB_DB_PORT must be a string, got 5432"):
+        CONTRACT.install_command("sandbox", "web", SETTINGS._replace(port=5432))
+    with pytest.raises(ValueError, match="REFARCH_WEB_STAGE"):
+        CONTRACT.install_command("a b", "web", SETTINGS)
+
+
+def test_install_commands_run_install_sh_with_the_database_settings() -> None:
+    *_, install = CONTRACT.install_commands("sandbox", "web", database=SETTINGS)
+    assert install == CONTRACT.install_command(
+        "sandbox", "web", SETTINGS, script=f"{CONTRACT.UNPACK_DIR}/{CONTRACT.INSTALL_SCRIPT}"
+    )
+
+
+def test_the_database_timings_fit_a_page_view() -> None:
+    # The server's statement_timeout (one second shorter) must leave it positive.
+    assert CONTRACT.DB_TIMEOUT_SECONDS > 1
+    assert 1 <= CONTRACT.DB_POOL_SIZE <= 10
+    assert CONTRACT.CA_BUNDLE in CONTRACT.APP_FILES
+
+
 def test_contract_imports_only_the_standard_library() -> None:
     imported = imported_top_level_modules(CONTRACT_FILE)
     assert imported <= sys.stdlib_module_names, imported
@@ -134,14 +208,22 @@ def test_the_server_reads_its_settings_from_the_contract_s_variables() -> None:
     assert SERVER.AppConfig.from_environ({}) == SERVER.AppConfig(CONTRACT.DEFAULT_APP_NAME, CONTRACT.DEFAULT_STAGE)
 
 
-def test_the_server_spells_no_contract_value_a_second_time() -> None:
-    source = (WEB_DIR / CONTRACT.ENTRY_POINT).read_text(encoding="utf-8")
+MODULES = [name for name in CONTRACT.APP_FILES if name.endswith(".py") and name != "contract.py"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_module_spells_a_contract_value_a_second_time(module: str) -> None:
+    source = (WEB_DIR / module).read_text(encoding="utf-8")
     for value in (
         CONTRACT.HEALTH_PATH,
+        CONTRACT.VISITS_API_PATH,
         CONTRACT.ENV_STAGE,
         CONTRACT.ENV_APP_NAME,
         CONTRACT.ENV_IMDS_ENDPOINT,
         CONTRACT.ENV_IMDS_DISABLED,
+        CONTRACT.ENV_SECRETS_MANAGER_ENDPOINT,
+        *CONTRACT.DATABASE_VARIABLES,
+        CONTRACT.CA_BUNDLE,
         CONTRACT.SERVICE_NAME,
         str(CONTRACT.PORT),
     ):
@@ -210,7 +292,7 @@ def test_install_sh_spells_the_contract_s_names() -> None:
 
 
 def test_install_sh_reads_and_writes_the_contract_s_variables() -> None:
-    for name in (CONTRACT.ENV_STAGE, CONTRACT.ENV_APP_NAME):
+    for name in (CONTRACT.ENV_STAGE, CONTRACT.ENV_APP_NAME, *CONTRACT.DATABASE_VARIABLES):
         assert f"${{{name}:-}}" in INSTALL_SCRIPT, name
         assert f'echo "{name}=$' in INSTALL_SCRIPT, name
     assert f"*[!{CONTRACT.SETTING_CHARACTERS}]*)" in INSTALL_SCRIPT

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from tests.runtime.web.conftest import CONTRACT, IDENTITY, LOOPBACK, SERVER, StubImds
+from tests.runtime.web.conftest import CONTRACT, IDENTITY, IMDS, LOOPBACK, SERVER, StubImds
 
-TOKEN = SERVER.IMDS_TOKEN_PATH
-DOCUMENT = SERVER.IMDS_IDENTITY_PATH
-EXPECTED = SERVER.Identity(IDENTITY["availabilityZone"], IDENTITY["instanceId"], IDENTITY["region"])
+TOKEN = IMDS.IMDS_TOKEN_PATH
+DOCUMENT = IMDS.IMDS_IDENTITY_PATH
+EXPECTED = IMDS.Identity(IDENTITY["availabilityZone"], IDENTITY["instanceId"], IDENTITY["region"])
 
 
 class FakeClock:
@@ -33,7 +33,7 @@ def _closed_port() -> int:
 
 
 def test_identity_takes_a_token_then_reads_the_document_with_it(imds: StubImds) -> None:
-    client = SERVER.ImdsClient(imds.endpoint)
+    client = IMDS.ImdsClient(imds.endpoint)
 
     assert client.identity() == EXPECTED
     assert imds.log == [("PUT", TOKEN), ("GET", DOCUMENT)]
@@ -42,10 +42,10 @@ def test_identity_takes_a_token_then_reads_the_document_with_it(imds: StubImds) 
 
 def test_the_token_is_cached_until_shortly_before_it_expires(imds: StubImds) -> None:
     clock = FakeClock()
-    client = SERVER.ImdsClient(imds.endpoint, token_ttl_seconds=600, clock=clock)
+    client = IMDS.ImdsClient(imds.endpoint, token_ttl_seconds=600, clock=clock)
 
     client.identity()
-    clock.now += 600 - SERVER.IMDS_TOKEN_RENEW_EARLY_SECONDS - 1
+    clock.now += 600 - IMDS.IMDS_TOKEN_RENEW_EARLY_SECONDS - 1
     client.identity()
     assert imds.count("PUT") == 1
 
@@ -57,7 +57,7 @@ def test_the_token_is_cached_until_shortly_before_it_expires(imds: StubImds) -> 
 
 
 def test_a_refused_token_is_renewed_once(imds: StubImds) -> None:
-    client = SERVER.ImdsClient(imds.endpoint)
+    client = IMDS.ImdsClient(imds.endpoint)
     client.identity()
     imds.revoke_tokens()  # the service restarted, say
 
@@ -67,9 +67,9 @@ def test_a_refused_token_is_renewed_once(imds: StubImds) -> None:
 
 
 def test_the_default_ttl_is_the_longest_the_service_allows() -> None:
-    assert SERVER.IMDS_TOKEN_TTL_SECONDS == 21600
+    assert IMDS.IMDS_TOKEN_TTL_SECONDS == 21600
     with pytest.raises(ValueError, match="token_ttl_seconds"):
-        SERVER.ImdsClient("http://169.254.169.254", token_ttl_seconds=21601)
+        IMDS.ImdsClient("http://169.254.169.254", token_ttl_seconds=21601)
 
 
 def test_proxies_in_the_environment_are_ignored(imds: StubImds, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,17 +79,17 @@ def test_proxies_in_the_environment_are_ignored(imds: StubImds, monkeypatch: pyt
     monkeypatch.delenv("no_proxy", raising=False)
     monkeypatch.delenv("NO_PROXY", raising=False)
 
-    assert SERVER.ImdsClient(imds.endpoint).identity() == EXPECTED
+    assert IMDS.ImdsClient(imds.endpoint).identity() == EXPECTED
 
 
 @pytest.mark.parametrize("endpoint", ["169.254.169.254", "ftp://169.254.169.254", "http://", "http://x/?q=1"])
 def test_the_endpoint_must_be_an_http_url(endpoint: str) -> None:
     with pytest.raises(ValueError, match="http"):
-        SERVER.ImdsClient(endpoint)
+        IMDS.ImdsClient(endpoint)
 
 
 def test_a_trailing_slash_on_the_endpoint_is_fine(imds: StubImds) -> None:
-    assert SERVER.ImdsClient(imds.endpoint + "/").identity() == EXPECTED
+    assert IMDS.ImdsClient(imds.endpoint + "/").identity() == EXPECTED
     assert imds.violations == []
 
 
@@ -98,26 +98,26 @@ def test_a_trailing_slash_on_the_endpoint_is_fine(imds: StubImds) -> None:
 
 def test_a_slow_service_times_out(imds: StubImds) -> None:
     imds.delay = 1.0
-    client = SERVER.ImdsClient(imds.endpoint, timeout=0.2)
+    client = IMDS.ImdsClient(imds.endpoint, timeout=0.2)
 
     started = time.monotonic()
-    with pytest.raises(SERVER.MetadataError, match="timed out"):
+    with pytest.raises(IMDS.MetadataError, match="timed out"):
         client.identity()
     assert time.monotonic() - started < 0.9
 
 
 def test_an_absent_service_fails_fast() -> None:
-    client = SERVER.ImdsClient(f"http://{LOOPBACK}:{_closed_port()}", timeout=0.5)
+    client = IMDS.ImdsClient(f"http://{LOOPBACK}:{_closed_port()}", timeout=0.5)
 
-    with pytest.raises(SERVER.MetadataError, match=f"PUT {TOKEN}"):
+    with pytest.raises(IMDS.MetadataError, match=f"PUT {TOKEN}"):
         client.identity()
 
 
 def test_an_http_error_names_the_request_and_the_status(imds: StubImds) -> None:
     imds.fail_status = 500
 
-    with pytest.raises(SERVER.MetadataError, match=f"GET {DOCUMENT}: HTTP 500") as raised:
-        SERVER.ImdsClient(imds.endpoint).identity()
+    with pytest.raises(IMDS.MetadataError, match=f"GET {DOCUMENT}: HTTP 500") as raised:
+        IMDS.ImdsClient(imds.endpoint).identity()
     assert raised.value.status == 500
 
 
@@ -129,15 +129,15 @@ def test_an_http_error_names_the_request_and_the_status(imds: StubImds) -> None:
 def test_a_malformed_document_is_an_error(imds: StubImds, document: object) -> None:
     imds.document = document
 
-    with pytest.raises(SERVER.MetadataError, match=DOCUMENT):
-        SERVER.ImdsClient(imds.endpoint).identity()
+    with pytest.raises(IMDS.MetadataError, match=DOCUMENT):
+        IMDS.ImdsClient(imds.endpoint).identity()
 
 
 # ---------------------------------------------------------- the identity the server keeps
 
 
 def test_the_identity_is_read_once_and_kept(imds: StubImds) -> None:
-    metadata = SERVER.InstanceMetadata(SERVER.ImdsClient(imds.endpoint))
+    metadata = SERVER.InstanceMetadata(IMDS.ImdsClient(imds.endpoint))
 
     assert metadata.lookup() == SERVER.Lookup(EXPECTED, None)
     assert metadata.lookup() == SERVER.Lookup(EXPECTED, None)
@@ -147,7 +147,7 @@ def test_the_identity_is_read_once_and_kept(imds: StubImds) -> None:
 def test_a_failure_is_kept_until_the_retry_time_then_asked_again(imds: StubImds) -> None:
     clock = FakeClock()
     imds.fail_status = 503
-    metadata = SERVER.InstanceMetadata(SERVER.ImdsClient(imds.endpoint), retry_seconds=5.0, clock=clock)
+    metadata = SERVER.InstanceMetadata(IMDS.ImdsClient(imds.endpoint), retry_seconds=5.0, clock=clock)
 
     first = metadata.lookup()
     assert first.identity is None
@@ -165,7 +165,7 @@ def test_a_failure_is_kept_until_the_retry_time_then_asked_again(imds: StubImds)
 def test_failures_are_logged_once_per_attempt(imds: StubImds) -> None:
     imds.fail_status = 500
     stream = io.StringIO()
-    metadata = SERVER.InstanceMetadata(SERVER.ImdsClient(imds.endpoint), log=SERVER.JsonLog(stream))
+    metadata = SERVER.InstanceMetadata(IMDS.ImdsClient(imds.endpoint), log=SERVER.JsonLog(stream))
 
     metadata.lookup()
     metadata.lookup()
@@ -181,7 +181,7 @@ def test_the_environment_picks_the_endpoint_or_turns_the_service_off(imds: StubI
     assert from_env.lookup() == SERVER.Lookup(EXPECTED, None)
 
     default = SERVER.InstanceMetadata.from_environ({})
-    assert default._client.endpoint == SERVER.IMDS_DEFAULT_ENDPOINT
+    assert default.client.endpoint == IMDS.IMDS_DEFAULT_ENDPOINT
 
     disabled = SERVER.InstanceMetadata.from_environ(
         {CONTRACT.ENV_IMDS_DISABLED: "True", CONTRACT.ENV_IMDS_ENDPOINT: imds.endpoint}

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.runtime.web.conftest import CONTRACT, WEB_DIR
+from tests.runtime.web.stub_secrets_manager import SECRET_ARN
 
 SCRIPT = WEB_DIR / CONTRACT.INSTALL_SCRIPT
 UNIT = WEB_DIR / CONTRACT.UNIT_NAME
@@ -76,6 +77,10 @@ def root(tmp_path: Path) -> Root:
 
 
 EXPECTED_CALLS = ["daemon-reload", f"enable --quiet {CONTRACT.UNIT_NAME}", f"restart {CONTRACT.UNIT_NAME}"]
+#: Valid database settings: an RDS endpoint, its port, the database, an RDS-managed secret.
+DATABASE = CONTRACT.DatabaseSettings(
+    "refarch-db.c9akciq32.eu-west-1.rds.amazonaws.com", "5432", "refarch", SECRET_ARN, "eu-west-1"
+)
 
 
 # ---------------------------------------------------------------------------- static
@@ -248,3 +253,125 @@ def test_the_contract_s_install_commands_install_from_the_asset_zip(root: Root, 
         assert root.installed(f"{CONTRACT.INSTALL_DIR}/{name}").read_bytes() == (WEB_DIR / name).read_bytes()
     assert f"{CONTRACT.ENV_APP_NAME}=web" in root.installed(CONTRACT.ENVIRONMENT_FILE).read_text()
     assert root.calls() == EXPECTED_CALLS
+
+
+# ------------------------------------------------------------------ database settings
+
+
+@needs_python
+def test_with_the_database_settings_it_writes_them_too(root: Root) -> None:
+    result = root.run("sh", str(SCRIPT), **DATABASE.environment())
+
+    assert result.returncode == 0, result.stderr
+    environment = root.installed(CONTRACT.ENVIRONMENT_FILE).read_text().splitlines()
+    assert environment[1:] == [f"{CONTRACT.ENV_STAGE}=", f"{CONTRACT.ENV_APP_NAME}="] + [
+        f"{name}={value}" for name, value in DATABASE.environment().items()
+    ]
+    # What the server will read back: the same settings.
+    settings = dict(line.split("=", 1) for line in environment[1:])
+    assert CONTRACT.DatabaseSettings.from_environ(settings) == DATABASE
+
+
+@needs_python
+@pytest.mark.parametrize("given", [(CONTRACT.ENV_DB_HOST,), CONTRACT.DATABASE_VARIABLES[:-1]])
+def test_the_database_settings_go_together(root: Root, given: tuple[str, ...]) -> None:
+    settings = {name: value for name, value in DATABASE.environment().items() if name in given}
+
+    result = root.run("sh", str(SCRIPT), **settings)
+
+    missing = [name for name in CONTRACT.DATABASE_VARIABLES if name not in given]
+    message = f"the database settings go together: {' '.join(missing)} missing"
+    assert (result.returncode, result.stderr) == (1, f"install.sh: {message}\n")
+    with pytest.raises(ValueError) as refused:  # the server says the same
+        CONTRACT.DatabaseSettings.from_environ(settings)
+    assert str(refused.value) == message
+    assert root.files() == {}
+
+
+_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:"
+#: (setting, value, valid): every rule of contract.DatabaseSettings.check, from both sides.
+CASES = [
+    ("host", "db.abc123.eu-west-1.rds.amazonaws.com", True),
+    ("host", "10.0.1.5", True),
+    ("host", "a" * 253, True),
+    ("host", "a" * 254, False),
+    ("host", "-db.example", False),
+    ("host", "db example", False),
+    ("host", "db;reboot", False),
+    ("host", "db\nREFARCH_WEB_STAGE=x", False),
+    ("host", "d\u00e9.example", False),
+    ("port", "1", True),
+    ("port", "65535", True),
+    ("port", "65536", False),
+    ("port", "99999", False),
+    ("port", "123456", False),
+    ("port", "0", False),
+    ("port", "05432", False),
+    ("port", "54a", False),
+    ("name", "R_2", True),
+    ("name", "a" * 63, True),
+    ("name", "a" * 64, False),
+    ("name", "_refarch", False),
+    ("name", "1db", False),
+    ("name", "my-db", False),
+    ("secret_arn", "arn:aws-us-gov:secretsmanager:eu-west-1:123456789012:secret:db/login+x=y.z@w-AbCdEf", True),
+    ("secret_arn", _ARN + "a" * 512, True),
+    ("secret_arn", _ARN + "a" * 513, False),
+    ("secret_arn", _ARN, False),
+    ("secret_arn", _ARN + "a:b", False),
+    ("secret_arn", _ARN + "a b", False),
+    ("secret_arn", _ARN + "$(id)", False),
+    ("secret_arn", _ARN + "x*", False),
+    ("secret_arn", "arn:aws:secretsmanager:eu-west-1:12345678901:secret:x", False),
+    ("secret_arn", "arn:aws:ssm:eu-west-1:123456789012:secret:x", False),
+    ("secret_arn", "arn:AWS:secretsmanager:eu-west-1:123456789012:secret:x", False),
+    ("secret_arn", "arn:aws:secretsmanager:eu_west_1:123456789012:secret:x", False),
+    ("secret_arn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:x", False),  # another region
+    ("region", "EU-west-1", False),
+    ("region", "euwest1", False),
+    ("region", "eu-west-", False),
+    ("region", "1eu-west-1", False),
+]
+
+
+@needs_python
+@pytest.mark.parametrize(("field", "value", "valid"), CASES, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(CASES)])
+def test_install_sh_and_the_contract_judge_each_database_setting_alike(
+    root: Root, field: str, value: str, valid: bool
+) -> None:
+    settings = DATABASE._replace(**{field: value})
+    try:
+        settings.check()
+        contract_says = None
+    except ValueError as error:
+        contract_says = str(error).split(", got ")[0]
+
+    result = root.run("sh", str(SCRIPT), **settings.environment())
+
+    if valid:
+        assert (contract_says, result.returncode) == (None, 0), result.stderr
+    else:
+        assert contract_says is not None
+        assert (result.returncode, result.stderr) == (1, f"install.sh: {contract_says}\n")
+        assert root.files() == {}
+
+
+@needs_python
+def test_the_contract_s_install_commands_carry_the_database_settings(root: Root, tmp_path: Path) -> None:
+    asset = tmp_path / "asset.zip"
+    with zipfile.ZipFile(asset, "w") as archive:
+        for name in CONTRACT.APP_FILES + (CONTRACT.INSTALL_SCRIPT, CONTRACT.UNIT_NAME):
+            archive.write(WEB_DIR / name, name)
+    commands = CONTRACT.install_commands(
+        "sandbox", "web", database=DATABASE, asset_zip=str(asset), unpack_dir=str(tmp_path / "unpacked")
+    )
+
+    result = root.run("sh", "-eu", "-c", "\n".join(commands))
+
+    assert result.returncode == 0, result.stderr
+    environment = root.installed(CONTRACT.ENVIRONMENT_FILE).read_text()
+    assert f"{CONTRACT.ENV_DB_SECRET_ARN}={SECRET_ARN}\n" in environment
+    assert (
+        root.installed(f"{CONTRACT.INSTALL_DIR}/{CONTRACT.CA_BUNDLE}").read_bytes()
+        == (WEB_DIR / CONTRACT.CA_BUNDLE).read_bytes()
+    )

@@ -21,6 +21,7 @@ import pytest
 from tests.runtime.web.conftest import (
     CONTRACT,
     IDENTITY,
+    IMDS,
     LOOPBACK,
     SERVER,
     TIMEOUT,
@@ -87,13 +88,13 @@ def test_health_is_200_with_null_fields_when_imds_fails(web: RunningServer, imds
     document = reply.json()
     assert document["status"] == "ok"
     assert document["availability_zone"] is document["instance_id"] is document["region"] is None
-    assert document["metadata_error"] == f"GET {SERVER.IMDS_IDENTITY_PATH}: HTTP 500"
+    assert document["metadata_error"] == f"GET {IMDS.IMDS_IDENTITY_PATH}: HTTP 500"
 
 
 def test_health_answers_within_the_timeouts_when_imds_hangs(imds: StubImds, app_env: dict[str, str]) -> None:
     imds.hold = True  # every GET waits far longer than the client's timeout
     running = start_server(app_env)
-    running.server.metadata._client._timeout = 0.2
+    running.server.metadata.client._timeout = 0.2
     try:
         started = time.monotonic()
         first = fetch(running.port, "GET", HEALTH)
