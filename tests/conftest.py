@@ -65,3 +65,26 @@ def production() -> Synthesized:
 @pytest.fixture(scope="session")
 def variants() -> Synthesized:
     return synthesized_variants()
+
+
+#: The files that take longest (each tens of seconds of one worker: deploys through the
+#: CDK CLI, cfn-lint of every stack, the wheel, the browser), longest first. The workers
+#: take files in collection order, so these start at once instead of last, and the
+#: short files fill the other worker meanwhile: the suite ends when its longest file does.
+LONGEST_FIRST = (
+    "tests/deploy/test_sandbox.py",
+    "tests/quality/test_gates.py",
+    "tests/packaging/test_wheel.py",
+    "tests/deploy/test_sandbox_stops.py",
+    "tests/browser/test_web_app.py",
+    "tests/scripts/test_synth_summary.py",
+    "tests/test_app.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: every other file keeps its order

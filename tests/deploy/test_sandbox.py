@@ -1,5 +1,6 @@
 """``make sandbox`` end to end: every stack of the app through the pinned CDK CLI into the
-emulator, smoke-checked, destroyed; and the emulator stopped on Ctrl-C and on failure.
+emulator, smoke-checked, destroyed (``test_sandbox_stops.py``: the emulator stopped on
+Ctrl-C and on failure, in a file of its own so that a second test worker runs it meanwhile).
 
 Each test runs ``python -m deploy.cli`` as ``make`` does, with its own state directory
 (never the user's ``.sandbox/``), under a timeout that fails the test rather than hang
@@ -9,11 +10,6 @@ it; the emulator is stopped in the fixtures' teardown whatever happens.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,60 +18,13 @@ from typing import Any
 import pytest
 
 from deploy.assembly import read_stacks
-from deploy.isolation import ROOT
 from deploy.report import TARGET_PERCENT
 from deploy.smoke import FAILED, SKIPPED, module_name
 from emulator.process import Emulator, pid_is_alive, port_is_open
 from stacks.application_names import APPLICATION_NAMES as APPLICATIONS
+from tests.deploy.cli_runs import DOWN_TIMEOUT, UP_TIMEOUT, Run, run_cli, stop_leftover_emulator
 
 pytestmark = pytest.mark.sandbox
-
-UP_TIMEOUT = 600  # seconds; a cold run takes well under a minute on 2 cores
-DOWN_TIMEOUT = 300
-FAILING_APP = f"{sys.executable} tests/deploy/apps/failing_app.py"
-
-
-@dataclass
-class Run:
-    returncode: int
-    output: str
-    seconds: float
-
-    def tail(self, lines: int = 60) -> str:
-        return "\n".join(self.output.splitlines()[-lines:])
-
-
-def start_cli(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    # Its own session, like a terminal's foreground job: a signal can reach the whole group.
-    return subprocess.Popen(
-        [sys.executable, "-m", "deploy.cli", *args],
-        cwd=ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def finish(process: subprocess.Popen[bytes], log: Path, timeout: float, started: float) -> Run:
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        pytest.fail(f"`deploy.cli` did not finish within {timeout}s:\n{log.read_text()[-4000:]}")
-    return Run(process.returncode, log.read_text(errors="replace"), time.monotonic() - started)
-
-
-def run_cli(args: list[str], log: Path, timeout: float) -> Run:
-    started = time.monotonic()
-    return finish(start_cli(args, log), log, timeout, started)
-
-
-def stop_leftover_emulator(state: Path) -> None:
-    emulator = Emulator.find(state)
-    if emulator is not None:
-        emulator.stop()
-
 
 ALARM_EMAIL = "alarms@example.com"
 
@@ -198,67 +147,3 @@ def test_sandbox_down_destroys_every_stack_and_empties_the_buckets(sandbox: Sand
     assert destroy["ok"] and destroy["stacks_remaining"] == [] and destroy["buckets_remaining"] == []
     assert len(destroy["buckets_checked"]) >= 2  # the site's content and log buckets
     assert not pid_is_alive(emulator.pid) and not port_is_open(emulator.port)
-
-
-def wait_for_bootstrap(cli: subprocess.Popen[bytes], state: Path, timeout: float = 120) -> None:
-    """Wait until the emulator runs and the CLI is inside `cdk bootstrap`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and cli.poll() is None:
-        emulator = Emulator.find(state)
-        if emulator is not None and any(b"bootstrap" in command for command in descendants(cli.pid)):
-            return
-        time.sleep(0.05)
-    pytest.fail(f"the CLI never reached `cdk bootstrap` (exit {cli.poll()})")
-
-
-def descendants(pid: int) -> list[bytes]:
-    """Command lines of the processes below ``pid`` (Linux /proc)."""
-    parents: dict[int, int] = {}
-    commands: dict[int, bytes] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                commands[int(entry.name)] = (entry / "cmdline").read_bytes()
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        for child, its_parent in parents.items():
-            if its_parent == parent:
-                found.append(commands.get(child, b""))
-                frontier.append(child)
-    return found
-
-
-def test_ctrl_c_during_the_deploy_stops_the_emulator(tmp_path: Path) -> None:
-    log = tmp_path / "up.log"
-    started = time.monotonic()
-    cli = start_cli(["sandbox", "--state-dir", str(tmp_path), "--app", FAILING_APP], log)
-    try:
-        wait_for_bootstrap(cli, tmp_path)
-        emulator = Emulator.find(tmp_path)
-        assert emulator is not None
-        os.killpg(cli.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        run = finish(cli, log, 120, started)
-        assert run.returncode == 130, run.tail()
-        assert "interrupted; the emulator (if any) is stopped" in run.output
-        assert not pid_is_alive(emulator.pid) and not port_is_open(emulator.port)
-        assert Emulator.find(tmp_path) is None
-    finally:
-        if cli.poll() is None:
-            os.killpg(cli.pid, signal.SIGKILL)
-        stop_leftover_emulator(tmp_path)
-
-
-def test_a_failed_deploy_stops_the_emulator_and_says_why(tmp_path: Path) -> None:
-    try:
-        run = run_cli(["sandbox", "--state-dir", str(tmp_path), "--app", FAILING_APP], tmp_path / "up.log", UP_TIMEOUT)
-        assert run.returncode == 1, run.tail()
-        assert "CREATE_FAILED" in run.output and "bucket does not exist" in run.output
-        report = json.loads((tmp_path / "report.json").read_text())
-        assert report["ok"] is False and report["stopped"] is True and "CdkError" in report["error"]
-        assert not pid_is_alive(report["pid"]) and Emulator.find(tmp_path) is None
-    finally:
-        stop_leftover_emulator(tmp_path)
