@@ -77,21 +77,26 @@ class WebAclOptions:
     """A WAFv2 web ACL that a pattern creates for its front door.
 
     :param rate_limit: requests a single client IP may send in any 5-minute window
-        before WAF blocks it.
+        before WAF blocks it; ``None``: no rate rule, for a front door whose clients come
+        through a proxy that limits each of them itself, such as an API behind CloudFront
+        with its own web ACL: this ACL would see CloudFront's addresses, and every viewer
+        behind one edge server would share one count.
     """
 
-    rate_limit: int = 1000
+    rate_limit: int | None = 1000
 
     def __post_init__(self) -> None:
-        low, high = RATE_LIMIT_RANGE
-        check_int("rate_limit", self.rate_limit, minimum=low, maximum=high)
+        if self.rate_limit is not None:
+            low, high = RATE_LIMIT_RANGE
+            check_int("rate_limit", self.rate_limit, minimum=low, maximum=high)
 
 
 class WebAcl(Construct):
     """A web ACL (allow by default) with AWS managed rules, a per-IP rate rule and logs.
 
     Rules: the Amazon IP reputation list, the common rule set (OWASP-style) and known
-    bad inputs (e.g. Log4j and Java deserialization probes), then the rate rule. Every
+    bad inputs (e.g. Log4j and Java deserialization probes), then the rate rule (unless
+    ``rate_limit`` is ``None``). Every
     request WAF evaluates is logged to a log group named ``aws-waf-logs-...`` (the
     prefix WAF requires) with the stage's retention, the ``authorization`` and
     ``cookie`` headers redacted. A CLOUDFRONT-scoped ACL, and so its log group, must be
@@ -119,7 +124,10 @@ class WebAcl(Construct):
             scope=waf_scope,
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             visibility_config=_visibility(f"{metric_prefix}WebAcl"),
-            rules=[*_managed_rules(), _rate_rule(options.rate_limit, priority=len(MANAGED_RULE_GROUPS))],
+            rules=[
+                *_managed_rules(),
+                *([] if options.rate_limit is None else [_rate_rule(options.rate_limit, len(MANAGED_RULE_GROUPS))]),
+            ],
         )
         self.arn = self.web_acl.attr_arn
         log_group_name = "aws-waf-logs-" + Names.unique_resource_name(self, max_length=100, separator="-")

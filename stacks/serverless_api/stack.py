@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
@@ -19,6 +21,7 @@ from cdk_refarch import (
     Route,
     ServerlessApi,
     TableOptions,
+    WebAclOptions,
 )
 from cdk_refarch.serverless_api.auth import managed_login_domain, user_pool
 from stacks.alarms.stack import alarm_destination
@@ -39,6 +42,18 @@ ITEM_TABLE_ACTIONS = (
 def item_routes() -> list[Route]:
     """The API's routes, from the handler's contract, all served by the ``items`` function."""
     return [Route(spec.method, spec.path, "items", body_schema=spec.body_schema) for spec in items_contract().ROUTES]
+
+
+def behind_cloudfront(options: WebAclOptions | None) -> WebAclOptions | None:
+    """The stage's web ACL for the API, without its per-IP rate rule.
+
+    Browsers reach the API through the site's CloudFront distribution (``/api/*``), whose
+    own web ACL limits each viewer's IP; this regional ACL sees CloudFront's addresses
+    instead, so its per-IP count would add up every viewer behind one edge server and
+    block them together. A caller of the API's own URL still meets the managed rules,
+    the Cognito authorizer and the stage's throttle.
+    """
+    return None if options is None else replace(options, rate_limit=None)
 
 
 class ServerlessDataStack(Stack):
@@ -109,7 +124,7 @@ class ServerlessApiStack(Stack):
             table_name_variable=contract.ENV_TABLE_NAME,
             cors_origins_variable=contract.ENV_CORS_ALLOW_ORIGINS,
             throttle=settings.throttle,
-            front_door=FrontDoorOptions(web_acl=stage.web_acl_options()),
+            front_door=FrontDoorOptions(web_acl=behind_cloudfront(stage.web_acl_options())),
             alarms=AlarmOptions(**alarm_destination(stage, alarm_topic)),
             log_retention_days=stage.log_retention_days,
             removal_policy=stage.removal_policy,

@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 import pytest
-from aws_cdk import App, Environment, Fn, Stack
+from aws_cdk import App, Environment, Fn, RemovalPolicy, Stack
 
 from cdk_refarch import PatternConfigError, WebAclOptions
-from cdk_refarch.core.waf import check_web_acl_arn
+from cdk_refarch.core.waf import WebAcl, check_web_acl_arn
 from tests.cdk_refarch.static_site.variants import EU_WEST_1, US_EAST_1
 from tests.synthesis import CDK_CONTEXT, Synthesized
 
@@ -39,6 +39,21 @@ def _arn(partition: str, region: str, scope: str) -> str:
 
 
 # --- WebAclOptions -----------------------------------------------------------------------
+
+
+def test_no_rate_limit_builds_no_rate_rule() -> None:
+    stack = _stack(EU_WEST_1)
+    acl = WebAcl(
+        stack,
+        "Acl",
+        waf_scope="REGIONAL",
+        options=WebAclOptions(rate_limit=None),
+        metric_prefix="Test",
+        log_retention_days=7,
+        removal_policy=RemovalPolicy.DESTROY,
+    )
+    rules = stack.resolve(acl.web_acl.rules)
+    assert [rule["name"] for rule in rules] == MANAGED_RULE_GROUPS
 
 
 @pytest.mark.parametrize("limit", [9, 2_000_000_001, 100.5, True, False, float("nan"), float("inf"), "100"])
@@ -134,13 +149,19 @@ def test_managed_rule_groups_then_the_rate_rule(production: Synthesized, stack_i
     _, acl = production.only(stack_id, "AWS::WAFv2::WebACL")
     props = acl["Properties"]
     assert (props["Scope"], props["DefaultAction"]) == (scope, {"Allow": {}})
-    *managed, rate = props["Rules"]
+    managed = props["Rules"][: len(MANAGED_RULE_GROUPS)]
     assert [rule["Name"] for rule in managed] == MANAGED_RULE_GROUPS
     for priority, (rule, group) in enumerate(zip(managed, MANAGED_RULE_GROUPS, strict=True)):
         assert rule["Priority"] == priority
         assert rule["Statement"] == {"ManagedRuleGroupStatement": {"Name": group, "VendorName": "AWS"}}
         # The groups' own actions apply (block), not overridden to count.
         assert rule["OverrideAction"] == {"None": {}}
+    if stack_id == "ServerlessWebApp-*-Api":
+        # Behind the site's CloudFront, whose ACL limits each viewer: no per-IP rule here,
+        # which would count every viewer behind one edge server as one.
+        assert len(props["Rules"]) == len(MANAGED_RULE_GROUPS)
+        return
+    (rate,) = props["Rules"][len(MANAGED_RULE_GROUPS) :]
     assert (rate["Name"], rate["Priority"], rate["Action"]) == ("RateLimitPerIp", 3, {"Block": {}})
     assert rate["Statement"]["RateBasedStatement"] == {
         "AggregateKeyType": "IP",
