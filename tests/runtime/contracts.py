@@ -83,3 +83,35 @@ def load_module(name: str, path: Path) -> ModuleType:
     finally:
         sys.dont_write_bytecode = writes_bytecode
     return module
+
+
+def sibling_name(handler_name: str, sibling: str) -> str:
+    """The name runtime/<service>/<sibling>.py is loaded under for the handler loaded as ``handler_name``."""
+    return f"{handler_name}_{sibling}"
+
+
+def load_cold(name: str, path: Path, *, contract: ModuleType, siblings: tuple[str, ...]) -> ModuleType:
+    """The handler module at ``path`` executed afresh as ``name``, with fresh copies of the
+    modules it imports from its folder (``siblings``, in import order; the contract
+    excepted): a cold start in the current environment. If the handler fails to load,
+    none of them stays in sys.modules."""
+    missing = object()
+    aliases = ("contract", *siblings)
+    previous = {alias: sys.modules.get(alias, missing) for alias in aliases}
+    loaded: list[str] = []
+    sys.modules["contract"] = contract
+    try:
+        for sibling in siblings:
+            loaded.append(sibling_name(name, sibling))
+            sys.modules[sibling] = load_module(loaded[-1], path.with_name(f"{sibling}.py"))
+        return load_module(name, path)
+    except BaseException:
+        for module_name in loaded:
+            sys.modules.pop(module_name, None)
+        raise
+    finally:
+        for alias, previous_module in previous.items():
+            if previous_module is missing:
+                sys.modules.pop(alias, None)
+            else:
+                sys.modules[alias] = previous_module  # type: ignore[assignment]

@@ -30,7 +30,11 @@ from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.config import DefaultConfig
 
-from tests.runtime.contracts import load_module
+from tests.runtime import lambda_harness
+from tests.runtime.contracts import load_cold, load_module, sibling_name
+from tests.runtime.lambda_harness import LogLines as LogLines
+from tests.runtime.lambda_harness import capture_logs as capture_logs
+from tests.runtime.lambda_harness import failed_ids as failed_ids
 
 EVENTS_DIR: Final = Path(__file__).resolve().parents[3] / "runtime" / "events"
 REGION: Final = "us-east-1"
@@ -51,35 +55,11 @@ EVENT_LOG_MODULE, HANDLER_FUNCTION = CONTRACT.EVENT_LOG_HANDLER.rsplit(".", 1)
 STATISTICS_MODULE, _ = CONTRACT.UPLOAD_STATISTICS_HANDLER.rsplit(".", 1)
 
 
-def sibling_name(handler_name: str, sibling: str) -> str:
-    """The name runtime/events/<sibling>.py is loaded under for the handler loaded as ``handler_name``."""
-    return f"{handler_name}_{sibling}"
-
-
 def load_handler(name: str, module: str) -> ModuleType:
     """runtime/events/<module>.py executed afresh as ``name``, with fresh copies of the modules it
     imports from its folder (the contract excepted): a cold start in the current environment.
     If the handler fails to load, none of them stays in sys.modules."""
-    missing = object()
-    aliases = ("contract", *HANDLER_SIBLINGS)
-    previous = {alias: sys.modules.get(alias, missing) for alias in aliases}
-    loaded: list[str] = []
-    sys.modules["contract"] = CONTRACT
-    try:
-        for sibling in HANDLER_SIBLINGS:
-            loaded.append(sibling_name(name, sibling))
-            sys.modules[sibling] = load_module(loaded[-1], EVENTS_DIR / f"{sibling}.py")
-        return load_module(name, EVENTS_DIR / f"{module}.py")
-    except BaseException:
-        for module_name in loaded:
-            sys.modules.pop(module_name, None)
-        raise
-    finally:
-        for alias, previous_module in previous.items():
-            if previous_module is missing:
-                sys.modules.pop(alias, None)
-            else:
-                sys.modules[alias] = previous_module  # type: ignore[assignment]
+    return load_cold(name, EVENTS_DIR / f"{module}.py", contract=CONTRACT, siblings=HANDLER_SIBLINGS)
 
 
 ENV: Final = {
@@ -90,13 +70,7 @@ ENV: Final = {
     CONTRACT.ENV_SERVICE_NAME: "events",
     CONTRACT.ENV_LOG_LEVEL: "INFO",
     "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "POWERTOOLS_TRACE_DISABLED": "1",
+    **lambda_harness.lambda_environment(REGION),
 }
 
 
@@ -288,38 +262,15 @@ def upload_processed(record: dict[str, Any] | None = None, **envelope_options: A
 # ------------------------------------------------------------------------- invoking
 
 
-@dataclass(frozen=True)
-class FakeLambdaContext:
-    function_name: str = FUNCTION_NAME
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION_NAME}"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    log_group_name: str = f"/aws/lambda/{FUNCTION_NAME}"
-    log_stream_name: str = "2026/11/02/[$LATEST]0123456789abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000
+def FakeLambdaContext() -> lambda_harness.FakeLambdaContext:  # noqa: N802 - stands for the class
+    return lambda_harness.FakeLambdaContext(function_name=FUNCTION_NAME, region=REGION)
 
 
 def sqs_record(body: str, message_id: str | None = None, receipt_handle: str = "handle") -> dict[str, Any]:
     """One record of the event Lambda's SQS event source mapping sends."""
-    return {
-        "messageId": message_id or str(uuid.uuid4()),
-        "receiptHandle": receipt_handle,
-        "body": body,
-        "attributes": {
-            "ApproximateReceiveCount": "1",
-            "SentTimestamp": "1793613600000",
-            "SenderId": "AIDAIENQZJOLO23YVJ4VO",
-            "ApproximateFirstReceiveTimestamp": "1793613600001",
-        },
-        "messageAttributes": {},
-        "md5OfBody": "00000000000000000000000000000000",
-        "eventSource": "aws:sqs",
-        "eventSourceARN": QUEUE_ARN,
-        "awsRegion": REGION,
-    }
+    return lambda_harness.sqs_record(
+        body, queue_arn=QUEUE_ARN, region=REGION, message_id=message_id, receipt_handle=receipt_handle
+    )
 
 
 Invoke = Callable[..., dict[str, Any]]
@@ -337,41 +288,8 @@ def invoker(module: ModuleType) -> Invoke:
     return _invoke
 
 
-def failed_ids(response: dict[str, Any]) -> list[str]:
-    return [failure["itemIdentifier"] for failure in response["batchItemFailures"]]
-
-
-LogLines = Callable[[], list[dict[str, Any]]]
-
-
-def capture_logs(module: ModuleType) -> Iterator[LogLines]:
-    """The handler's structured log records emitted meanwhile, parsed (the Logger binds its
-    stream at import, so capsys cannot see it; it is pointed at a buffer instead)."""
-    buffer = io.StringIO()
-    log_handler = module.logger.registered_handler
-    previous = log_handler.setStream(buffer)
-    yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()]
-    log_handler.setStream(previous)
-
-
 def emitted_metrics(stdout: str) -> dict[str, float]:
-    """Metric name -> total, from the Embedded Metric Format blobs Powertools prints."""
-    totals: dict[str, float] = {}
-    for line in stdout.splitlines():
-        try:
-            blob = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(blob, dict) or "_aws" not in blob:
-            continue
-        for directive in blob["_aws"]["CloudWatchMetrics"]:
-            assert directive["Namespace"] == METRICS_NAMESPACE
-            for metric in directive["Metrics"]:
-                values = blob[metric["Name"]]
-                totals[metric["Name"]] = totals.get(metric["Name"], 0) + sum(
-                    values if isinstance(values, list) else [values]
-                )
-    return totals
+    return lambda_harness.emitted_metrics(stdout, METRICS_NAMESPACE)
 
 
 @contextmanager

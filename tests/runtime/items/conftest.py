@@ -19,7 +19,7 @@ import re
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
@@ -29,6 +29,7 @@ import pytest
 from moto import mock_aws
 from moto.core.config import DefaultConfig
 
+from tests.runtime import lambda_harness
 from tests.runtime.contracts import load_module
 
 ITEMS_DIR = Path(__file__).resolve().parents[3] / "runtime" / "items"
@@ -47,13 +48,7 @@ STAGE = "prod"
 
 ENV = {
     CONTRACT.ENV_TABLE_NAME: TABLE_NAME,
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "POWERTOOLS_TRACE_DISABLED": "1",
+    **lambda_harness.lambda_environment(REGION),
     CONTRACT.ENV_METRICS_NAMESPACE: METRICS_NAMESPACE,
     CONTRACT.ENV_SERVICE_NAME: SERVICE_NAME,
     CONTRACT.ENV_LOG_LEVEL: "INFO",
@@ -147,18 +142,8 @@ def log_lines(items_handler: ModuleType) -> Iterator[LogLines]:
     log_handler.setStream(previous)
 
 
-@dataclass(frozen=True)
-class FakeLambdaContext:
-    function_name: str = "items-handler"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:items-handler"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    log_group_name: str = "/aws/lambda/items-handler"
-    log_stream_name: str = "2024/01/01/[$LATEST]0123456789abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000
+def FakeLambdaContext() -> lambda_harness.FakeLambdaContext:  # noqa: N802 - stands for the class
+    return lambda_harness.FakeLambdaContext(function_name="items-handler", region=REGION)
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:
