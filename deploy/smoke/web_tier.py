@@ -2,13 +2,16 @@
 
 On both targets: the load balancer (scheme, attributes, listeners and redirect), the
 target group's health check, the Auto Scaling group's sizes and health checks, and its
-launch template (IMDSv2 with one hop, an encrypted gp3 root volume, no key pair). In a
-real account also a GET of the page and of /health through the load balancer.
+launch template (IMDSv2 with one hop, an encrypted gp3 root volume, no key pair), and
+each secret the app's settings name: it exists, and user data holds its ARN, not its
+values. In a real account also a GET of the page and of /health through the load balancer.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import urllib.request
 
 from deploy.smoke import SmokeContext, SmokeSkip, _load_balancer
@@ -50,6 +53,31 @@ def check_launch_template_requires_imdsv2_and_encrypts_the_root_volume(ctx: Smok
     (root,) = data["BlockDeviceMappings"]
     assert root["Ebs"]["Encrypted"] is True and root["Ebs"]["VolumeType"] == "gp3", root
     assert "KeyName" not in data, "the instances have a key pair"
+
+
+def _install_settings(ctx: SmokeContext) -> dict[str, str]:
+    """The ``'NAME=value'`` settings user data passes to the install command, as deployed."""
+    versions = ctx.client("ec2").describe_launch_template_versions(
+        LaunchTemplateId=ctx.only(LAUNCH_TEMPLATE), Versions=["$Latest"]
+    )["LaunchTemplateVersions"]
+    script = base64.b64decode(versions[0]["LaunchTemplateData"]["UserData"]).decode()
+    (install,) = [line for line in script.splitlines() if line.startswith('cd "$workdir" && ')]
+    return dict(setting.split("=", 1) for setting in re.findall(r"'([A-Za-z_][A-Za-z0-9_]*=[^']*)'", install))
+
+
+def check_secrets_the_app_reads_exist_and_are_not_in_user_data(ctx: SmokeContext) -> None:
+    """Each setting that names a Secrets Manager secret names one that exists; user data
+    holds its ARN, never one of its values."""
+    settings = _install_settings(ctx)
+    secrets_manager = ctx.client("secretsmanager")
+    arns = [value for value in settings.values() if ":secretsmanager:" in value]
+    for arn in arns:
+        assert secrets_manager.describe_secret(SecretId=arn)["ARN"] == arn, arn
+        values = json.loads(secrets_manager.get_secret_value(SecretId=arn)["SecretString"])
+        leaked = [key for key, value in values.items() if isinstance(value, str) and value in settings.values()]
+        assert not leaked, f"user data holds the {leaked} of secret {arn}"
+    if not arns:
+        raise SmokeSkip("the app reads no secret (no setting names one)")
 
 
 def check_health_answers_through_the_load_balancer(ctx: SmokeContext) -> None:
