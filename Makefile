@@ -21,14 +21,9 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# pip byte-compiles every installed module on one core: two thirds of the install (73 s
-# of it here). compileall does the same on every core (24 s here), and ignoring what it
-# cannot compile, as pip does. Leaving it to the test run cost more than it saved: every
-# worker and subprocess compiled the same CDK modules at once.
 $(STAMPS)/venv: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
-	@$(PY) -m compileall -q -j 0 $(VENV)/lib >/dev/null || true
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/node: package.json package-lock.json
