@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import App, Stack
+from aws_cdk import App, Stack, Token
 from aws_cdk.assertions import Template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,16 @@ class Synthesized:
         if stack_id not in self._assertions:
             self._assertions[stack_id] = Template.from_json(self.template_json(stack_id))
         return self._assertions[stack_id]
+
+    def output_of(self, reference: dict[str, Any], stack_id: str) -> Any:
+        """What a ``Fn::GetStackOutput`` in another stack reads from ``stack_id``: the
+        producing stack's output value, e.g. ``{"Fn::GetAtt": [<instance>, "Endpoint.Port"]}``."""
+        output = reference["Fn::GetStackOutput"]
+        stack = self.stack(stack_id)
+        # An environment-agnostic stack's region is the deploying stack's own.
+        region = {"Ref": "AWS::Region"} if Token.is_unresolved(stack.region) else stack.region
+        assert (output["StackName"], output["Region"]) == (stack.stack_name, region), output
+        return self.template_json(stack_id)["Outputs"][output["OutputName"]]["Value"]
 
     def resources(self, stack_id: str, resource_type: str) -> dict[str, dict[str, Any]]:
         """The stack's resources of one type, by logical ID."""

@@ -1,6 +1,7 @@
-"""Reads of SQS queues, SNS topics and SNS/EventBridge deliveries that the ``fan-out``,
-``upload-pipeline`` and ``alarm-topic`` smoke modules call from their own checks (no ``check_*`` here: a
-check runs in the module that defines it, see ``deploy/smoke/__init__.py``)."""
+"""Reads of SQS queues, SNS topics, SNS/EventBridge deliveries and queue consumers that
+the ``fan-out``, ``upload-pipeline``, ``event-consumers`` and ``alarm-topic`` smoke modules
+call from their own checks (no ``check_*`` here: a check runs in the module that defines
+it, see ``deploy/smoke/__init__.py``)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,34 @@ def queues_of_pattern(ctx: SmokeContext) -> dict[str, dict[str, str]]:
         found[attributes["QueueArn"]] = attributes
     assert found, f"no queue of {ctx.pattern} in {ctx.stack_name}"
     return found
+
+
+def assert_consumes_with_partial_batch_responses(
+    ctx: SmokeContext, function_logical_id: str, queue_arn: str | None = None
+) -> dict[str, Any]:
+    """The function polls one queue (``queue_arn`` if given) through its one event source
+    mapping, as declared (batch size, concurrency cap), with partial batch responses, and
+    the queue's visibility timeout is at least 6 x the function's timeout; the mapping."""
+    lambda_ = ctx.client("lambda")
+    function = ctx.physical_id(function_logical_id)
+    mappings = lambda_.list_event_source_mappings(FunctionName=function)["EventSourceMappings"]
+    (mapping,) = [m for m in mappings if queue_arn is None or m["EventSourceArn"] == queue_arn]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"], mapping
+    (declared,) = [
+        resource["Properties"]
+        for resource in ctx.template["Resources"].values()
+        if resource["Type"] == "AWS::Lambda::EventSourceMapping"
+        and resource["Properties"]["FunctionName"] == {"Ref": function_logical_id}
+    ]
+    assert mapping["BatchSize"] == declared.get("BatchSize", 10), mapping
+    cap = declared.get("ScalingConfig", {}).get("MaximumConcurrency")
+    assert mapping.get("ScalingConfig", {}).get("MaximumConcurrency") == cap, (mapping, cap)
+    sqs = ctx.client("sqs")
+    url = sqs.get_queue_url(QueueName=mapping["EventSourceArn"].rsplit(":", 1)[-1])["QueueUrl"]
+    visibility = int(queue_attributes(ctx, url)["VisibilityTimeout"])
+    timeout = lambda_.get_function_configuration(FunctionName=function)["Timeout"]
+    assert visibility >= 6 * timeout, f"{url}: visibility timeout {visibility}s is below 6 x the function's {timeout}s"
+    return dict(mapping)
 
 
 def redrive_target(attributes: dict[str, str]) -> tuple[str, int] | None:

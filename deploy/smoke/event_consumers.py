@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploy.smoke import SmokeContext
+from deploy.smoke import SmokeContext, _queues
 from stacks.contracts import load_contract
 
 FUNCTION = "AWS::Lambda::Function"
-MAPPING = "AWS::Lambda::EventSourceMapping"
 
 
 def _functions(ctx: SmokeContext) -> dict[str, dict[str, Any]]:
@@ -42,29 +41,8 @@ def check_functions_run_an_events_handler_on_arm64(ctx: SmokeContext) -> None:
 
 
 def check_each_function_polls_one_queue_with_partial_batch_responses(ctx: SmokeContext) -> None:
-    lambda_, sqs = ctx.client("lambda"), ctx.client("sqs")
-    declared = {
-        ctx.template["Resources"][key]["Properties"]["FunctionName"]["Ref"]: ctx.template["Resources"][key][
-            "Properties"
-        ]
-        for key in ctx.logical_ids(MAPPING)
-    }
-    for logical_id, configuration in _functions(ctx).items():
-        mappings = lambda_.list_event_source_mappings(FunctionName=configuration["FunctionName"])["EventSourceMappings"]
-        assert len(mappings) == 1, (logical_id, mappings)
-        (mapping,) = mappings
-        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"], mapping
-        cap = declared[logical_id].get("ScalingConfig", {}).get("MaximumConcurrency")
-        assert mapping.get("ScalingConfig", {}).get("MaximumConcurrency") == cap, (mapping, cap)
-        queue_name = mapping["EventSourceArn"].rsplit(":", 1)[-1]
-        url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
-        visibility = int(
-            sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])["Attributes"][
-                "VisibilityTimeout"
-            ]
-        )
-        timeout = configuration["Timeout"]
-        assert visibility >= 6 * timeout, f"{queue_name}: visibility timeout {visibility}s is below 6 x {timeout}s"
+    for logical_id in ctx.logical_ids(FUNCTION):
+        _queues.assert_consumes_with_partial_batch_responses(ctx, logical_id)
 
 
 def check_each_function_writes_a_table_that_exists(ctx: SmokeContext) -> None:

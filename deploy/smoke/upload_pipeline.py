@@ -21,7 +21,6 @@ from deploy.smoke import EMULATOR, SmokeContext, SmokeSkip, _queues
 
 BUCKET = "AWS::S3::Bucket"
 RULE = "AWS::Events::Rule"
-MAPPING = "AWS::Lambda::EventSourceMapping"
 
 
 def _uploads_bucket(ctx: SmokeContext) -> tuple[str, dict[str, Any]]:
@@ -91,17 +90,8 @@ def check_buffer_queue_is_encrypted_with_a_dead_letter_queue(ctx: SmokeContext) 
 
 
 def check_function_consumes_the_queue_with_partial_batch_responses(ctx: SmokeContext) -> None:
-    queue = _buffer_queue(ctx)
-    function = ctx.only("AWS::Lambda::Function")
-    mappings = ctx.client("lambda").list_event_source_mappings(FunctionName=function)["EventSourceMappings"]
-    (mapping,) = [m for m in mappings if m["EventSourceArn"] == queue["QueueArn"]]
-    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"], mapping
-    (logical_id,) = ctx.logical_ids(MAPPING)
-    declared = ctx.template["Resources"][logical_id]["Properties"]
-    assert mapping["BatchSize"] == declared.get("BatchSize", 10), mapping
-    visibility = int(queue["VisibilityTimeout"])
-    timeout = ctx.client("lambda").get_function_configuration(FunctionName=function)["Timeout"]
-    assert visibility >= 6 * timeout, f"visibility timeout {visibility}s is below 6 x the function's {timeout}s"
+    (function,) = ctx.tagged("AWS::Lambda::Function")
+    _queues.assert_consumes_with_partial_batch_responses(ctx, function, _buffer_queue(ctx)["QueueArn"])
 
 
 def check_an_upload_becomes_an_event_in_the_buffer_queue(ctx: SmokeContext) -> None:

@@ -14,7 +14,7 @@ import json
 import re
 import urllib.request
 
-from deploy.smoke import SmokeContext, SmokeSkip, _load_balancer
+from deploy.smoke import SmokeContext, SmokeSkip, _load_balancer, _secrets
 
 GROUP = "AWS::AutoScaling::AutoScalingGroup"
 LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
@@ -69,11 +69,9 @@ def check_secrets_the_app_reads_exist_and_are_not_in_user_data(ctx: SmokeContext
     """Each setting that names a Secrets Manager secret names one that exists; user data
     holds its ARN, never one of its values."""
     settings = _install_settings(ctx)
-    secrets_manager = ctx.client("secretsmanager")
     arns = [value for value in settings.values() if ":secretsmanager:" in value]
     for arn in arns:
-        assert secrets_manager.describe_secret(SecretId=arn)["ARN"] == arn, arn
-        values = json.loads(secrets_manager.get_secret_value(SecretId=arn)["SecretString"])
+        values = _secrets.secret_fields(ctx, arn)
         leaked = [key for key, value in values.items() if isinstance(value, str) and value in settings.values()]
         assert not leaked, f"user data holds the {leaked} of secret {arn}"
     if not arns:

@@ -48,25 +48,31 @@ def test_deployments_roll_back(app: Synthesized) -> None:
     assert (configuration["MinimumHealthyPercent"], configuration["MaximumPercent"]) == (100, 200)
 
 
-def _output(value: dict[str, Any]) -> tuple[str, str]:
-    output = value["Fn::GetStackOutput"]
-    return output["StackName"].rsplit("-", 1)[-1], output["OutputName"]
+DATA, EVENTS = "ContainerMicroservice-*-Data", "ContainerMicroservice-*-Events"
+
+
+def _database(app: Synthesized, attribute: str) -> dict[str, Any]:
+    """``Fn::GetAtt`` of the data stack's database instance."""
+    instance, _ = app.only(DATA, "AWS::RDS::DBInstance")
+    return {"Fn::GetAtt": [instance, attribute]}
+
+
+def _key_arn(app: Synthesized, stack_id: str, prefix: str) -> dict[str, Any]:
+    (key,) = [k for k in app.resources(stack_id, "AWS::KMS::Key") if k.startswith(prefix)]
+    return {"Fn::GetAtt": [key, "Arn"]}
 
 
 def test_the_tasks_get_the_databases_address_and_login_from_its_secret(app: Synthesized) -> None:
     (container,) = _props(app, "AWS::ECS::TaskDefinition")["ContainerDefinitions"]
     environment = {variable["Name"]: variable["Value"] for variable in container["Environment"]}
     assert environment["DATABASE_NAME"] == "app"
-    assert (
-        _output(environment["DATABASE_HOST"])[0] == "Data"
-        and "EndpointAddress" in _output(environment["DATABASE_HOST"])[1]
-    )
-    assert "EndpointPort" in _output(environment["DATABASE_PORT"])[1]
+    assert app.output_of(environment["DATABASE_HOST"], DATA) == _database(app, "Endpoint.Address")
+    assert app.output_of(environment["DATABASE_PORT"], DATA) == _database(app, "Endpoint.Port")
     secrets = {secret["Name"]: secret["ValueFrom"]["Fn::Join"][1] for secret in container["Secrets"]}
     assert set(secrets) == {"DATABASE_USERNAME", "DATABASE_PASSWORD"}
     for name, field in (("DATABASE_USERNAME", ":username::"), ("DATABASE_PASSWORD", ":password::")):
         arn, suffix = secrets[name]
-        assert "MasterUserSecretSecretArn" in _output(arn)[1] and suffix == field
+        assert app.output_of(arn, DATA) == _database(app, "MasterUserSecret.SecretArn") and suffix == field
     assert not any("PASSWORD" in name for name in environment)  # the login is never a plain variable
 
 
@@ -78,22 +84,25 @@ def test_the_execution_role_reads_the_secret_through_its_own_policy(app: Synthes
     ]
     read = [s for s in policy if s["Action"] == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]]
     decrypt = [s for s in policy if s["Action"] == "kms:Decrypt"]
-    assert len(read) == 1 and "MasterUserSecretSecretArn" in _output(read[0]["Resource"])[1]
-    assert len(decrypt) == 1 and "DatabaseKey" in _output(decrypt[0]["Resource"])[1]
+    assert len(read) == 1 and app.output_of(read[0]["Resource"], DATA) == _database(app, "MasterUserSecret.SecretArn")
+    assert len(decrypt) == 1 and app.output_of(decrypt[0]["Resource"], DATA) == _key_arn(app, DATA, "DatabaseKey")
     assert "kms:ViaService" in decrypt[0]["Condition"]["StringEquals"]
     # The database's stack names no role of this one: no dependency cycle.
-    data = app.template_json("ContainerMicroservice-*-Data")
-    assert "ExecutionRole" not in str(data)
+    assert "ExecutionRole" not in str(app.template_json(DATA))
 
 
 def test_the_task_role_may_publish_domain_events_and_nothing_else(app: Synthesized) -> None:
     (container,) = _props(app, "AWS::ECS::TaskDefinition")["ContainerDefinitions"]
     environment = {variable["Name"]: variable["Value"] for variable in container["Environment"]}
-    assert _output(environment["EVENTS_TOPIC_ARN"])[0] == "Events"
+    topic, _ = app.only(EVENTS, "AWS::SNS::Topic")
+    assert app.output_of(environment["EVENTS_TOPIC_ARN"], EVENTS) == {"Ref": topic}
     (policy,) = [
         p["Properties"]["PolicyDocument"]["Statement"]
         for p in app.resources(STACK, "AWS::IAM::Policy").values()
         if "TaskRole" in str(p["Properties"]["Roles"])
     ]
     assert [statement["Action"] for statement in policy] == ["sns:Publish", ["kms:Decrypt", "kms:GenerateDataKey"]]
-    assert all(_output(statement["Resource"])[0] == "Events" for statement in policy)
+    assert [app.output_of(statement["Resource"], EVENTS) for statement in policy] == [
+        {"Ref": topic},
+        _key_arn(app, EVENTS, "EventsKey"),
+    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 import pytest
 from aws_cdk import App, Stack
@@ -43,10 +42,6 @@ def _production(app: Synthesized) -> bool:
     return "-Production-" in app.stack(f"{PIPELINE}-*-Events").stack_name
 
 
-def _output(value: dict[str, Any]) -> str:
-    return str(value["Fn::GetStackOutput"]["OutputName"])
-
-
 @pytest.mark.parametrize("title", list(CONSUMERS))
 def test_each_queue_has_its_consumer_writing_its_table(app: Synthesized, title: str) -> None:
     role, expected = CONSUMERS[title]
@@ -62,11 +57,16 @@ def test_each_queue_has_its_consumer_writing_its_table(app: Synthesized, title: 
         table_variable = (
             CONTRACT.ENV_EVENT_LOG_TABLE if handler == CONTRACT.EVENT_LOG_HANDLER else CONTRACT.ENV_STATISTICS_TABLE
         )
-        assert table in _output(variables[table_variable])
+        tables = app.resources(f"{title}-*-Events", "AWS::DynamoDB::GlobalTable")
+        (table_id,) = [k for k in tables if k.startswith(table)]
+        assert app.output_of(variables[table_variable], f"{title}-*-Events") == {"Ref": table_id}
         assert variables.get(CONTRACT.ENV_EVENT_STREAM) == stream
         assert variables[CONTRACT.ENV_METRICS_NAMESPACE] == title
         (mapping,) = [m["Properties"] for m in mappings.values() if m["Properties"]["FunctionName"] == {"Ref": key}]
-        assert f"Events{queue}Queue" in _output(mapping["EventSourceArn"])
+        (queue_id,) = [
+            k for k in app.resources(f"{title}-*-Events", "AWS::SQS::Queue") if k.startswith(f"Events{queue}Queue")
+        ]
+        assert app.output_of(mapping["EventSourceArn"], f"{title}-*-Events") == {"Fn::GetAtt": [queue_id, "Arn"]}
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         assert mapping["ScalingConfig"] == {"MaximumConcurrency": 10 if _production(app) else 2}
 
@@ -125,7 +125,7 @@ def test_the_worker_takes_every_message_that_names_its_event_type(app: Synthesiz
 # Bad input.
 
 
-def _consumers_stack(consumer: Consumer) -> None:
+def _consumers_stack(queue: str, handler: str, stream: str | None) -> None:
     app = App(context=CDK_CONTEXT)
     events = Stack(app, "Events")
     fan_out = FanOut(events, "Events", queues={"orders": QueueOptions(visibility_timeout_seconds=180)})
@@ -137,39 +137,36 @@ def _consumers_stack(consumer: Consumer) -> None:
         "Consumers",
         stage=STAGES["sandbox"],
         fan_out=fan_out,
-        consumers=[Consumer(consumer.queue, consumer.handler, table, consumer.stream)],
+        consumers=[Consumer(queue, handler, table, stream)],
         metrics_namespace="Test",
     )
-
-
-_TABLE: Any = None
 
 
 @pytest.mark.parametrize(
     ("consumer", "message"),
     [
         (
-            Consumer("orders", CONTRACT.EVENT_LOG_HANDLER, _TABLE, "Orders"),
+            ("orders", CONTRACT.EVENT_LOG_HANDLER, "Orders"),
             "stream of consumer 'orders' ('Orders') must be 1 to 64 characters of a-z, 0-9 and '-'",
         ),
         (
-            Consumer("orders", CONTRACT.EVENT_LOG_HANDLER, _TABLE),
+            ("orders", CONTRACT.EVENT_LOG_HANDLER, None),
             "stream of consumer 'orders' (None) must be 1 to 64 characters of a-z, 0-9 and '-'",
         ),
         (
-            Consumer("orders", "handler.handler", _TABLE),
+            ("orders", "handler.handler", None),
             "handler ('handler.handler') must be 'event_log.handler' or 'upload_statistics.handler'",
         ),
         (
-            Consumer("orders", CONTRACT.UPLOAD_STATISTICS_HANDLER, _TABLE, "orders"),
+            ("orders", CONTRACT.UPLOAD_STATISTICS_HANDLER, "orders"),
             "stream ('orders') is for the event log only",
         ),
         (
-            Consumer("bills", CONTRACT.UPLOAD_STATISTICS_HANDLER, _TABLE),
+            ("bills", CONTRACT.UPLOAD_STATISTICS_HANDLER, None),
             "queue_name ('bills') is not a queue; queues: orders",
         ),
     ],
 )
-def test_bad_consumers_fail_at_synth(consumer: Consumer, message: str) -> None:
+def test_bad_consumers_fail_at_synth(consumer: tuple[str, str, str | None], message: str) -> None:
     with pytest.raises((PatternConfigError, ValueError), match=re.escape(message)):
-        _consumers_stack(consumer)
+        _consumers_stack(*consumer)

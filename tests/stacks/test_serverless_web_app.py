@@ -29,13 +29,6 @@ def _production(app: Synthesized) -> bool:
     return "-Production-" in app.stack(DATA).stack_name
 
 
-def _output_of(app: Synthesized, reference: dict[str, Any], stack_id: str) -> Any:
-    """What a Fn::GetStackOutput in another stack reads from ``stack_id``."""
-    output = reference["Fn::GetStackOutput"]
-    assert (output["StackName"], output["Region"]) == (app.stack(stack_id).stack_name, "us-east-1")
-    return app.template_json(stack_id)["Outputs"][output["OutputName"]]["Value"]
-
-
 def _page_url(app: Synthesized) -> dict[str, Any]:
     distribution_id, _ = app.only(SITE, "AWS::CloudFront::Distribution")
     return {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}, "/"]]}
@@ -118,7 +111,7 @@ def test_site_client_is_public_code_grant_only_for_the_page(app: Synthesized) ->
     _, client = app.only(SITE, "AWS::Cognito::UserPoolClient")
     props = client["Properties"]
     pool_id, _ = app.only(DATA, "AWS::Cognito::UserPool")
-    assert _output_of(app, props["UserPoolId"], DATA) == {"Ref": pool_id}
+    assert app.output_of(props["UserPoolId"], DATA) == {"Ref": pool_id}
     assert props["GenerateSecret"] is False
     assert props["AllowedOAuthFlowsUserPoolClient"] is True
     assert props["AllowedOAuthFlows"] == ["code"]
@@ -147,7 +140,7 @@ def test_site_client_has_cognitos_managed_login_style(app: Synthesized) -> None:
 def _is_login_domain(app: Synthesized, fragment: dict[str, Any]) -> bool:
     """Whether ``fragment`` reads the Data stack's managed login domain (its prefix)."""
     domain_id, _ = app.only(DATA, "AWS::Cognito::UserPoolDomain")
-    return bool(_output_of(app, fragment, DATA) == {"Ref": domain_id})
+    return bool(app.output_of(fragment, DATA) == {"Ref": domain_id})
 
 
 def test_csp_lets_the_page_fetch_the_login_domain_only(app: Synthesized) -> None:
@@ -205,10 +198,10 @@ def test_api_behaviour_reaches_the_api_stage_uncached(app: Synthesized) -> None:
     api_id, _ = app.only(API, "AWS::ApiGateway::RestApi")
     stage_id, _ = app.only(API, "AWS::ApiGateway::Stage")
     rest_api, suffix, url_suffix = origin["DomainName"]["Fn::Join"][1]
-    assert _output_of(app, rest_api, API) == {"Ref": api_id}
+    assert app.output_of(rest_api, API) == {"Ref": api_id}
     assert (suffix, url_suffix) == (".execute-api.us-east-1.", {"Ref": "AWS::URLSuffix"})
     slash, stage = origin["OriginPath"]["Fn::Join"][1]
-    assert (slash, _output_of(app, stage, API)) == ("/", {"Ref": stage_id})
+    assert (slash, app.output_of(stage, API)) == ("/", {"Ref": stage_id})
 
 
 def test_api_prefix_is_stripped_by_a_viewer_request_function(app: Synthesized) -> None:

@@ -9,7 +9,7 @@ import pytest
 from stacks.web_tier.stack import web_contract
 from tests.synthesis import Synthesized
 
-STACK = "ThreeTierWeb-*-Web"
+STACK, DATA = "ThreeTierWeb-*-Web", "ThreeTierWeb-*-Data"
 
 
 @pytest.fixture(params=["sandbox", "production"])
@@ -32,35 +32,35 @@ def test_the_app_port_and_health_path_come_from_the_contract(app: Synthesized) -
     assert (target["Port"], target["HealthCheckPath"]) == (contract.PORT, contract.HEALTH_PATH)
 
 
+def _data_reference(app: Synthesized, part: Any) -> str:
+    """A literal part of user data as it is; a reference to the data stack's output as
+    ``<attribute>`` of its database instance, e.g. ``<Endpoint.Port>``."""
+    if isinstance(part, str):
+        return part
+    if "Fn::GetStackOutput" not in part:
+        return "<other>"  # the asset bucket's name
+    instance, _ = app.only(DATA, "AWS::RDS::DBInstance")
+    target, attribute = app.output_of(part, DATA)["Fn::GetAtt"]
+    assert target == instance, part
+    return f"<{attribute}>"
+
+
 def test_user_data_installs_the_app_for_the_stage(app: Synthesized) -> None:
     contract = web_contract()
     data = _props(app, "AWS::EC2::LaunchTemplate")["LaunchTemplateData"]
-    parts = data["UserData"]["Fn::Base64"]["Fn::Join"][1]
-    script = "".join(part if isinstance(part, str) else _output_name(part) for part in parts)
-    data_stack = app.stack("ThreeTierWeb-*-Data").stack_name
+    script = "".join(_data_reference(app, part) for part in data["UserData"]["Fn::Base64"]["Fn::Join"][1])
     install = script.rstrip().splitlines()[-1]
     settings = [
         f"{contract.ENV_STAGE}={_stage(app)}",
         f"{contract.ENV_APP_NAME}={contract.SERVICE_NAME}",
-        f"{contract.ENV_DB_HOST}=<{data_stack}:EndpointAddress>",
-        f"{contract.ENV_DB_PORT}=<{data_stack}:EndpointPort>",
+        f"{contract.ENV_DB_HOST}=<Endpoint.Address>",
+        f"{contract.ENV_DB_PORT}=<Endpoint.Port>",
         f"{contract.ENV_DB_NAME}=app",
         f"{contract.ENV_AWS_REGION}=us-east-1",
-        f"{contract.ENV_DB_SECRET_ARN}=<{data_stack}:MasterUserSecretSecretArn>",
+        f"{contract.ENV_DB_SECRET_ARN}=<MasterUserSecret.SecretArn>",
     ]
     quoted = " ".join(f"'{setting}'" for setting in settings)
     assert install == f'cd "$workdir" && env {quoted} sh {contract.INSTALL_SCRIPT}'
-
-
-def _output_name(part: dict[str, Any]) -> str:
-    """``<stack:what>`` for a reference to another stack's output, e.g. the database's port."""
-    output = part.get("Fn::GetStackOutput")
-    if output is None:
-        return "<other>"  # the asset bucket's name
-    what = next(
-        w for w in ("EndpointAddress", "EndpointPort", "MasterUserSecretSecretArn") if w in output["OutputName"]
-    )
-    return f"<{output['StackName']}:{what}>"
 
 
 def test_the_instances_read_the_database_secret_and_nothing_else_of_it(app: Synthesized) -> None:
@@ -71,11 +71,12 @@ def test_the_instances_read_the_database_secret_and_nothing_else_of_it(app: Synt
     ]
     secret_statements = [s for s in policy["PolicyDocument"]["Statement"] if "s3:GetObject*" not in s["Action"]]
     read, decrypt = secret_statements
+    instance, _ = app.only(DATA, "AWS::RDS::DBInstance")
+    (key,) = [k for k in app.resources(DATA, "AWS::KMS::Key") if k.startswith("DatabaseKey")]
     assert read["Action"] == ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
-    assert "MasterUserSecretSecretArn" in read["Resource"]["Fn::GetStackOutput"]["OutputName"]
-    assert (
-        decrypt["Action"] == "kms:Decrypt" and "DatabaseKey" in decrypt["Resource"]["Fn::GetStackOutput"]["OutputName"]
-    )
+    assert app.output_of(read["Resource"], DATA) == {"Fn::GetAtt": [instance, "MasterUserSecret.SecretArn"]}
+    assert decrypt["Action"] == "kms:Decrypt"
+    assert app.output_of(decrypt["Resource"], DATA) == {"Fn::GetAtt": [key, "Arn"]}
     assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == {
         "Fn::Join": ["", ["secretsmanager.us-east-1.", {"Ref": "AWS::URLSuffix"}]]
     }
